@@ -1,0 +1,46 @@
+"""Registries filled by each app in ``AppConfig.ready()``: modules (menu entries and workbench
+tiles) and the permissions each built-in role carries. Nothing reads another app's internals."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from jiceng.core import scope
+
+
+@dataclass(frozen=True)
+class Module:
+    key: str
+    title: str
+    url_name: str
+    icon: str
+    perm: str | None  # shown to users holding this permission somewhere; None: every signed-in user
+    order: int = 100
+    description: str = ""
+    counter: Callable | None = None  # f(user) -> int | None, for the workbench tile
+
+
+_modules: dict[str, Module] = {}
+_role_permissions: dict[str, set[str]] = defaultdict(set)
+
+
+def register_module(module: Module) -> None:
+    _modules[module.key] = module
+
+
+def register_role_permissions(role_code: str, perms: list[str] | set[str]) -> None:
+    _role_permissions[role_code].update(perms)
+
+
+def role_permissions() -> dict[str, set[str]]:
+    return {code: set(perms) for code, perms in _role_permissions.items()}
+
+
+def modules_for(user) -> list[Module]:
+    held = scope.permissions(user)
+    return sorted(
+        (m for m in _modules.values() if m.perm is None or m.perm in held or "*" in held),
+        key=lambda m: (m.order, m.key),
+    )

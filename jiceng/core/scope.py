@@ -1,0 +1,183 @@
+"""The spine: what an actor may see and do, and where.
+
+A grant (user, role, node) lets its user act with the role's permissions on the node and its whole
+subtree. ``visible`` and ``require`` are the only two gates; every selector and service uses them.
+Out-of-scope reads the same as missing (404); 403 only when the actor sees the record but may not
+take the action.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+
+class SystemActor:
+    """The actor of tasks, imports and management commands: sees everything, is audited by name."""
+
+    is_authenticated = True
+    is_active = True
+    is_system = True
+    pk = None
+    id = None
+
+    def __init__(self, label: str = "system"):
+        self.username = self.label = label
+
+    def __str__(self):
+        return self.label
+
+
+def system_actor(label: str) -> SystemActor:
+    return SystemActor(f"system:{label}")
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Where one permission reaches: everywhere, or the subtrees under these path prefixes."""
+
+    everything: bool = False
+    areas: tuple[str, ...] = field(default_factory=tuple)
+    orgs: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def nowhere(self) -> bool:
+        return not (self.everything or self.areas or self.orgs)
+
+    def covers(self, *, area_path: str | None = None, org_path: str | None = None) -> bool:
+        if self.everything:
+            return True
+        if area_path and any(area_path.startswith(p) for p in self.areas):
+            return True
+        return bool(org_path and any(org_path.startswith(p) for p in self.orgs))
+
+
+def _outermost(paths) -> tuple[str, ...]:
+    """Drop prefixes covered by another one, so each subtree is queried once."""
+    kept: list[str] = []
+    for path in sorted(set(paths)):
+        if not any(path.startswith(k) for k in kept):
+            kept.append(path)
+    return tuple(kept)
+
+
+def _grant_rows(actor):
+    cache = getattr(actor, "_jiceng_grants", None)
+    if cache is None:
+        from jiceng.core.models import Grant
+
+        cache = [
+            (grant.role_id, grant.area.path if grant.area_id else None, grant.org.path if grant.org_id else None,
+             {f"{p.content_type.app_label}.{p.codename}" for p in grant.role.permissions.all()})
+            for grant in Grant.objects.filter(user=actor, revoked_at__isnull=True)
+            .select_related("area", "org", "role")
+            .prefetch_related("role__permissions__content_type")
+        ]
+        actor._jiceng_grants = cache
+    return cache
+
+
+def forget(actor) -> None:
+    """Drop the cached grants of ``actor`` (after its grants changed)."""
+    for attr in ("_jiceng_grants", "_jiceng_reach"):
+        if hasattr(actor, attr):
+            delattr(actor, attr)
+
+
+def reach(actor, perm: str) -> Reach:
+    if actor is None or not getattr(actor, "is_authenticated", False) or not getattr(actor, "is_active", False):
+        return Reach()
+    if getattr(actor, "is_system", False):
+        return Reach(everything=True)
+    memo = actor.__dict__.setdefault("_jiceng_reach", {})
+    if perm not in memo:
+        areas, orgs, everything = [], [], False
+        for _role, area_path, org_path, perms in _grant_rows(actor):
+            if perm not in perms:
+                continue
+            if area_path:
+                areas.append(area_path)
+            elif org_path:
+                orgs.append(org_path)
+            else:
+                everything = True
+        memo[perm] = Reach(everything) if everything else Reach(False, _outermost(areas), _outermost(orgs))
+    return memo[perm]
+
+
+def permissions(actor) -> set[str]:
+    """Every permission the actor holds somewhere (for menus; never for an object check)."""
+    if getattr(actor, "is_system", False):
+        return {"*"}
+    if not getattr(actor, "is_authenticated", False):
+        return set()
+    return set().union(*(perms for *_rest, perms in _grant_rows(actor))) if _grant_rows(actor) else set()
+
+
+def _condition(model, r: Reach) -> Q:
+    area_field = getattr(model, "scope_area_field", None)
+    org_field = getattr(model, "scope_org_field", None)
+    q = Q(pk__in=[])
+    if area_field:
+        for prefix in r.areas:
+            q |= Q(**{f"{area_field}__subtree": prefix})
+    if org_field:
+        for prefix in r.orgs:
+            q |= Q(**{f"{org_field}__subtree": prefix})
+    return q
+
+
+def visible(actor, perm: str, queryset: QuerySet) -> QuerySet:
+    """``queryset`` limited to the rows whose node lies where ``perm`` reaches for ``actor``."""
+    r = reach(actor, perm)
+    if r.everything:
+        return queryset
+    if r.nowhere:
+        return queryset.none()
+    return queryset.filter(_condition(queryset.model, r))
+
+
+def node_paths(obj: Model) -> dict[str, str | None]:
+    """The area path and org path a record belongs to, following the model's declared fields."""
+    def follow(dotted: str | None):
+        if not dotted:
+            return None
+        value = obj
+        for part in dotted.split("__"):
+            value = getattr(value, part, None)
+            if value is None:
+                return None
+        return value
+
+    return {"area_path": follow(obj.scope_area_field), "org_path": follow(obj.scope_org_field)}
+
+
+def can(actor, perm: str, obj: Model) -> bool:
+    return reach(actor, perm).covers(**node_paths(obj))
+
+
+def require(actor, perm: str, obj: Model) -> None:
+    """Raise unless ``actor`` holds ``perm`` on ``obj``: 404 when the actor cannot even see it."""
+    if can(actor, perm, obj):
+        return
+    if can(actor, obj.scope_view_perm, obj):
+        raise PermissionDenied(_("您没有执行此操作的权限。"))
+    raise Http404
+
+
+def require_global(actor, perm: str) -> None:
+    """For powers that are not tied to a node (user accounts, grants, the audit trail)."""
+    if not reach(actor, perm).everything:
+        raise PermissionDenied(_("您没有执行此操作的权限。"))
+
+
+def get_or_404(actor, perm: str, queryset: QuerySet, **lookup):
+    """The one way to fetch a record a user asked for: scope first, then the lookup."""
+    try:
+        return visible(actor, perm, queryset).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc

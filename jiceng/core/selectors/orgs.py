@@ -1,0 +1,67 @@
+"""Reads of the party-organization tree, always through scope."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from jiceng.core import scope
+from jiceng.core.models import Org, Post
+
+VIEW = "core.view_org"
+
+
+def _base() -> QuerySet[Org]:
+    return Org.objects.select_related("area", "parent")
+
+
+def org_get(actor, org_id) -> Org:
+    return scope.get_or_404(actor, VIEW, _base(), pk=org_id)
+
+
+def org_roots(actor) -> QuerySet[Org]:
+    """The top organizations the actor sees: those whose parent it cannot see."""
+    r = scope.reach(actor, VIEW)
+    if r.everything:
+        return _base().filter(parent__isnull=True)
+    visible = scope.visible(actor, VIEW, Org.objects.all())
+    return scope.visible(actor, VIEW, _base()).filter(
+        Q(parent__isnull=True) | ~Q(parent__in=visible.values("pk"))
+    )
+
+
+def org_children(actor, parent_id) -> QuerySet[Org]:
+    if parent_id is None:
+        return org_roots(actor)
+    parent = org_get(actor, parent_id)
+    return scope.visible(actor, VIEW, _base().filter(parent=parent))
+
+
+def with_child_counts(queryset: QuerySet[Org]) -> QuerySet[Org]:
+    return queryset.annotate(child_count=Count("children"))
+
+
+def descendant_counts(org: Org) -> dict[str, int]:
+    rows = (Org.objects.filter(path__subtree=org.path).exclude(pk=org.pk)
+            .values("kind").annotate(n=Count("id")).order_by())
+    return {row["kind"]: row["n"] for row in rows}
+
+
+def org_search(actor, text: str, *, limit: int = 50) -> QuerySet[Org]:
+    text = text.strip()
+    if not text:
+        return Org.objects.none()
+    cond = Q(name__contains=text) | Q(short_name__contains=text)
+    if text.isascii() and text.isalpha():
+        cond |= Q(pinyin__startswith=text.lower())
+    return scope.visible(actor, VIEW, _base().filter(cond)).order_by("depth", "path")[:limit]
+
+
+def ancestors(org: Org) -> list[Org]:
+    from jiceng.core.paths import ancestors as paths
+
+    by_path = {o.path: o for o in Org.objects.filter(path__in=paths(org.path))}
+    return [by_path[p] for p in paths(org.path) if p in by_path]
+
+
+def post_list(actor, org: Org) -> QuerySet[Post]:
+    return scope.visible(actor, VIEW, Post.objects.filter(org=org).select_related("user"))

@@ -1,0 +1,69 @@
+"""Reads of the territory tree, always through scope."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from jiceng.core import scope
+from jiceng.core.models import Area, Department
+
+VIEW = "core.view_area"
+SHORT_CODE_LENGTHS = {2, 4, 6, 9}
+
+
+def normalize_code(code: str) -> str:
+    """Official codes may be given short (``110106015`` for 马家堡街道) or as the full 12 digits."""
+    code = (code or "").strip()
+    return code.ljust(12, "0") if code.isdigit() and len(code) in SHORT_CODE_LENGTHS else code
+
+
+def area_get(actor, code: str) -> Area:
+    return scope.get_or_404(actor, VIEW, Area.objects.select_related("parent"), code=normalize_code(code))
+
+
+def area_roots(actor) -> QuerySet[Area]:
+    """The top nodes the actor sees: the tree's roots, or the nodes of its grants."""
+    r = scope.reach(actor, VIEW)
+    if r.everything:
+        return Area.objects.filter(parent__isnull=True)
+    return Area.objects.filter(path__in=r.areas) if r.areas else Area.objects.none()
+
+
+def area_children(actor, parent_code: str | None) -> QuerySet[Area]:
+    if parent_code is None:
+        return area_roots(actor)
+    parent = area_get(actor, parent_code)
+    return scope.visible(actor, VIEW, Area.objects.filter(parent=parent))
+
+
+def with_child_counts(queryset: QuerySet[Area]) -> QuerySet[Area]:
+    return queryset.annotate(child_count=Count("children"))
+
+
+def descendant_counts(area: Area) -> dict[str, int]:
+    """How many nodes of each level lie below ``area`` (one grouped prefix query)."""
+    rows = (Area.objects.filter(path__subtree=area.path).exclude(pk=area.pk)
+            .values("level").annotate(n=Count("id")).order_by())
+    return {row["level"]: row["n"] for row in rows}
+
+
+def area_search(actor, text: str, *, limit: int = 50) -> QuerySet[Area]:
+    """Areas whose name contains ``text`` or whose pinyin initials start with it."""
+    text = text.strip()
+    if not text:
+        return Area.objects.none()
+    cond = Q(name__contains=text)
+    if text.isascii() and text.isalpha():
+        cond |= Q(pinyin__startswith=text.lower())
+    return scope.visible(actor, VIEW, Area.objects.filter(cond)).order_by("depth", "path")[:limit]
+
+
+def ancestors(area: Area) -> list[Area]:
+    from jiceng.core.paths import ancestors as paths
+
+    by_path = {a.path: a for a in Area.objects.filter(path__in=paths(area.path))}
+    return [by_path[p] for p in paths(area.path) if p in by_path]
+
+
+def department_list(actor) -> QuerySet[Department]:
+    return scope.visible(actor, VIEW, Department.objects.select_related("area"))

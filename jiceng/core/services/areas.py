@@ -1,0 +1,96 @@
+"""Writes to the territory tree (属地): local nodes (grids, buildings, business districts, parks)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from jiceng.core import audit, geo, scope
+from jiceng.core.models import Area
+from jiceng.core.models.territory import OFFICIAL_LEVELS, AreaLevel
+from jiceng.core.paths import join
+from jiceng.core.pinyin import initials
+
+# Official levels: the slice of the 12-digit code that is the node's own segment.
+CODE_SLICES = {
+    AreaLevel.PROVINCE: (0, 2),
+    AreaLevel.CITY: (2, 4),
+    AreaLevel.DISTRICT: (4, 6),
+    AreaLevel.STREET: (6, 9),
+    AreaLevel.COMMUNITY: (9, 12),
+}
+# Local levels: the letter of their code suffix, and the levels they may sit under.
+LOCAL_LETTERS = {AreaLevel.GRID: "G", AreaLevel.BUILDING: "B", AreaLevel.BUSINESS_DISTRICT: "S", AreaLevel.PARK: "P"}
+LOCAL_PARENTS = {
+    AreaLevel.GRID: {AreaLevel.COMMUNITY, AreaLevel.STREET},
+    AreaLevel.BUILDING: {AreaLevel.STREET, AreaLevel.COMMUNITY, AreaLevel.GRID, AreaLevel.BUSINESS_DISTRICT,
+                         AreaLevel.PARK},
+    AreaLevel.BUSINESS_DISTRICT: {AreaLevel.DISTRICT, AreaLevel.STREET},
+    AreaLevel.PARK: {AreaLevel.DISTRICT, AreaLevel.STREET},
+}
+
+
+def official_path(code12: str, level: str) -> str:
+    """``110106015000`` at street level → ``/11/01/06/015/``."""
+    end = CODE_SLICES[level][1]
+    segments = [code12[a:b] for lv, (a, b) in CODE_SLICES.items() if b <= end]
+    return "/" + "/".join(segments) + "/"
+
+
+@transaction.atomic
+def area_create_local(actor, *, parent: Area, level: str, name: str, geometry: dict | None = None,
+                      latitude: float | None = None, longitude: float | None = None) -> Area:
+    """Add a grid or a place under ``parent``; its code is the parent's plus a letter and a number."""
+    parent = Area.objects.select_for_update().get(pk=parent.pk)
+    scope.require(actor, "core.add_area", parent)
+    errors: dict[str, list[str]] = {}
+    if level not in LOCAL_LETTERS:
+        errors["level"] = ["只能新增网格、楼宇、商圈或园区；行政区划请用 import_divisions 导入"]
+    elif parent.level not in LOCAL_PARENTS[level]:
+        errors["parent"] = [f"{AreaLevel(level).label}不能设在{parent.get_level_display()}之下"]
+    if not name.strip():
+        errors["name"] = ["请填写名称"]
+    if geometry is not None:
+        problem = geo.geometry_problem(geometry)
+        if problem:
+            errors["geometry"] = [problem]
+    if errors:
+        raise ValidationError(errors)
+    if parent.children.filter(level=level, name=name.strip()).exists():
+        raise ValidationError({"name": [f"{parent.name}下已有同名的{AreaLevel(level).label}"]})
+    letter = LOCAL_LETTERS[level]
+    taken = parent.children.filter(code__startswith=parent.code + letter).count()
+    code = f"{parent.code}{letter}{taken + 1:03d}"
+    if latitude is None and geometry is not None:
+        longitude, latitude = geo.representative_point(geometry)
+    area = Area.objects.create(
+        code=code, name=name.strip(), pinyin=initials(name.strip()), level=level, parent=parent,
+        path=join(parent.path, code[len(parent.code):]), depth=parent.depth + 1, geometry=geometry,
+        latitude=latitude, longitude=longitude,
+    )
+    audit.record(actor, "area.create", area, summary={"level": level, "parent": parent.code})
+    return area
+
+
+@transaction.atomic
+def area_update(actor, *, area: Area, name: str | None = None, geometry: dict | None = None) -> Area:
+    """Rename a local node or replace its boundary. Official names come from the division import."""
+    area = Area.objects.select_for_update().get(pk=area.pk)
+    scope.require(actor, "core.change_area", area)
+    before = {"name": area.name, "geometry": bool(area.geometry)}
+    if name is not None:
+        if area.level in OFFICIAL_LEVELS:
+            raise ValidationError({"name": ["行政区划名称以国家统计局区划代码为准，请通过 import_divisions 更新"]})
+        if not name.strip():
+            raise ValidationError({"name": ["请填写名称"]})
+        area.name, area.pinyin = name.strip(), initials(name.strip())
+    if geometry is not None:
+        problem = geo.geometry_problem(geometry)
+        if problem:
+            raise ValidationError({"geometry": [problem]})
+        area.geometry = geometry
+        area.longitude, area.latitude = geo.representative_point(geometry)
+    area.save()
+    audit.record(actor, "area.update", area,
+                 summary={"changes": audit.changes(before, {"name": area.name, "geometry": bool(area.geometry)})})
+    return area

@@ -1,0 +1,158 @@
+"""Pages of the core: sign-in, workbench, the two tree browsers, accounts, audit, profile."""
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jiceng.core import audit, registry, scope
+from jiceng.core.forms import LoginForm, OrgForm
+from jiceng.core.models import Org
+from jiceng.core.pages import paginate, run_service
+from jiceng.core.selectors import accounts as account_selectors
+from jiceng.core.selectors import orgs as org_selectors
+from jiceng.core.selectors import territory as area_selectors
+from jiceng.core.services import orgs as org_services
+
+
+def login_view(request):
+    form = LoginForm(request, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        login(request, form.user)
+        audit.record(form.user, "auth.login", form.user, object_repr=form.user.username)
+        target = request.POST.get("next") or request.GET.get("next") or ""
+        if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+            target = "core:workbench"
+        return redirect(target)
+    return render(request, "core/login.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+@require_POST
+def logout_view(request):
+    if request.user.is_authenticated:
+        audit.record(request.user, "auth.logout", request.user, object_repr=request.user.username)
+    logout(request)
+    return redirect("core:login")
+
+
+@login_required
+def workbench(request):
+    grants = list(account_selectors.active_grants(request.user))
+    tiles = []
+    for module in registry.modules_for(request.user):
+        if module.key == "workbench" or any(t["module"].url_name == module.url_name for t in tiles):
+            continue
+        tiles.append({"module": module, "count": module.counter(request.user) if module.counter else None})
+    counts = []
+    for grant in grants:
+        if grant.area_id:
+            counts.append((grant, area_selectors.descendant_counts(grant.area)))
+        elif grant.org_id:
+            counts.append((grant, org_selectors.descendant_counts(grant.org)))
+        else:
+            counts.append((grant, {}))
+    return render(request, "core/workbench.html", {"grants": counts, "tiles": tiles})
+
+
+@login_required
+def area_index(request):
+    text = request.GET.get("q", "").strip()
+    if text:
+        results = area_selectors.with_child_counts(area_selectors.area_search(request.user, text))
+        return render(request, "core/area_list.html", {"areas": results, "q": text, "searching": True})
+    roots = area_selectors.with_child_counts(area_selectors.area_roots(request.user)).order_by("code")
+    return render(request, "core/area_list.html", {"areas": roots, "q": ""})
+
+
+@login_required
+def area_detail(request, code):
+    area = area_selectors.area_get(request.user, code)
+    children = area_selectors.with_child_counts(area_selectors.area_children(request.user, code)).order_by("code")
+    page = paginate(request, children, 100)
+    context = {
+        "area": area,
+        "page": page,
+        "crumbs": [a for a in area_selectors.ancestors(area) if scope.can(request.user, "core.view_area", a)],
+        "descendants": area_selectors.descendant_counts(area),
+        "map_features": _features(area, page.object_list),
+        "orgs": scope.visible(request.user, "core.view_org", Org.objects.filter(area=area))[:20],
+    }
+    return render(request, "core/area_detail.html", context)
+
+
+def _features(area, children) -> dict | None:
+    feats = [{"type": "Feature", "geometry": c.geometry, "properties": {"name": c.name, "code": c.code}}
+             for c in children if c.geometry]
+    if not feats and area.geometry:
+        feats = [{"type": "Feature", "geometry": area.geometry, "properties": {"name": area.name, "code": area.code}}]
+    return {"type": "FeatureCollection", "features": feats} if feats else None
+
+
+@login_required
+def org_index(request):
+    text = request.GET.get("q", "").strip()
+    if text:
+        orgs = org_selectors.with_child_counts(org_selectors.org_search(request.user, text))
+    else:
+        orgs = org_selectors.with_child_counts(org_selectors.org_roots(request.user)).order_by("path")[:200]
+    return render(request, "core/org_list.html", {"orgs": orgs, "q": text, "searching": bool(text),
+                                                  "can_add_root": scope.reach(request.user, "core.add_org").everything})
+
+
+@login_required
+def org_detail(request, org_id):
+    org = org_selectors.org_get(request.user, org_id)
+    children = org_selectors.with_child_counts(org_selectors.org_children(request.user, org.pk)).order_by("path")
+    context = {
+        "org": org,
+        "page": paginate(request, children, 100),
+        "crumbs": [o for o in org_selectors.ancestors(org) if scope.can(request.user, "core.view_org", o)],
+        "descendants": org_selectors.descendant_counts(org),
+        "posts": org_selectors.post_list(request.user, org),
+        "can_add": scope.can(request.user, "core.add_org", org),
+        "can_change": scope.can(request.user, "core.change_org", org),
+    }
+    return render(request, "core/org_detail.html", context)
+
+
+@login_required
+def org_create(request, parent_id=None):
+    parent = org_selectors.org_get(request.user, parent_id) if parent_id else None
+    if parent is not None:
+        scope.require(request.user, "core.add_org", parent)
+    else:
+        scope.require_global(request.user, "core.add_org")
+    initial = {"sector": parent.sector if parent else "territorial",
+               "area": parent.area.code if parent and parent.area_id else ""}
+    form = OrgForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        result = run_service(form, lambda: org_services.org_create(
+            request.user, parent=parent, name=data.pop("name"), kind=data.pop("kind"), sector=data.pop("sector"),
+            area=data.pop("area"), **data))
+        if result:
+            org, warnings = result
+            messages.success(request, _("已设立 %(name)s") % {"name": org.name})
+            for w in warnings:
+                messages.warning(request, w)
+            return redirect("core:org_detail", org_id=org.pk)
+    return render(request, "core/org_form.html", {"form": form, "parent": parent, "org": None})
+
+
+@login_required
+def org_edit(request, org_id):
+    org = org_selectors.org_get(request.user, org_id)
+    scope.require(request.user, "core.change_org", org)
+    form = OrgForm(request.POST or None, initial=OrgForm.initial_for(org))
+    if request.method == "POST" and form.is_valid():
+        result = run_service(form, lambda: org_services.org_update(request.user, org=org, **form.cleaned_data))
+        if result:
+            org, warnings = result
+            messages.success(request, _("已保存"))
+            for w in warnings:
+                messages.warning(request, w)
+            return redirect("core:org_detail", org_id=org.pk)
+    return render(request, "core/org_form.html", {"form": form, "parent": org.parent, "org": org})

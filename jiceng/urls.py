@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from jiceng.api import api
+from jiceng.core import views_health
+
+admin.site.site_header = "基层 · 系统管理"
+admin.site.site_title = "基层"
+
+urlpatterns = [
+    path("healthz", views_health.healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("jiceng.core.urls")),
+]
