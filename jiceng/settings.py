@@ -147,7 +147,7 @@ LOGIN_REDIRECT_URL = "core:workbench"
 LOGOUT_REDIRECT_URL = "core:login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "jiceng.core.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "jiceng.core.validators.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
@@ -172,6 +172,10 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = int(env("JICENG_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("JICENG_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading commits the whole domain to HTTPS in browsers' built-in lists: a decision for
+        # each deployment's domain owner (JICENG_HSTS_PRELOAD=1), not a default.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     if env_bool("JICENG_BEHIND_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 API_TOKEN_DAYS = int(env("JICENG_API_TOKEN_DAYS", "180"))
@@ -186,6 +190,7 @@ USE_TZ = True
 
 # --- Static and uploaded files --------------------------------------------------------------
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "jiceng" / "static"]
 STATIC_ROOT = Path(env("JICENG_STATIC_ROOT", str(VAR_DIR / "static")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("JICENG_MEDIA_ROOT", str(VAR_DIR / "media")))

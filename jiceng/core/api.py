@@ -4,7 +4,7 @@ do the work."""
 
 from datetime import date, datetime
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from jiceng.core import scope
@@ -156,8 +156,8 @@ class PostOut(Schema):
 
 class OrgDetailOut(OrgOut):
     descendants: dict[str, int]
-    posts: list[PostOut]
-    warnings: list[str] = []
+    posts: list[PostOut] = Field(alias="post_items")
+    warnings: list[str] = Field([], alias="warning_items")
 
 
 class OrgIn(Schema):
@@ -202,8 +202,8 @@ class OrgPatch(Schema):
 def _org_detail(request, org: Org, warnings=()) -> Org:
     org.child_count = org.children.count()
     org.descendants = org_selectors.descendant_counts(org)
-    org.posts = list(org_selectors.post_list(request.user, org))
-    org.warnings = list(warnings)
+    org.post_items = list(org_selectors.post_list(request.user, org))
+    org.warning_items = list(warnings)
     return org
 
 
@@ -250,7 +250,7 @@ def org_create(request, payload: OrgIn):
     parent = _parent_arg(request, data.pop("parent"))
     area = _area_arg(request, data.pop("area"))
     org, warnings = org_services.org_create(request.user, parent=parent, area=area, **data)
-    return 201, _org_detail(request, org, warnings)
+    return Status(201, _org_detail(request, org, warnings))
 
 
 @router.patch("/orgs/{org_id}", response={200: OrgDetailOut, **ERRORS}, tags=["orgs"])

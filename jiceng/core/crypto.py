@@ -5,6 +5,7 @@ key the blind index. Ciphertexts carry a version prefix so the key can be rotate
 """
 
 import base64
+import binascii
 import os
 from functools import cache
 
@@ -42,7 +43,12 @@ def decrypt(token: str) -> str:
     version, _sep, payload = token.partition(":")
     if version != VERSION:
         raise DecryptionError(f"unknown ciphertext version {version!r}")
-    raw = base64.b64decode(payload)
+    try:
+        raw = base64.b64decode(payload, validate=True)
+    except (ValueError, binascii.Error) as exc:
+        raise DecryptionError("personal data ciphertext is damaged") from exc
+    if len(raw) < NONCE_BYTES + TAG_BYTES:
+        raise DecryptionError("personal data ciphertext is too short")
     nonce, body, tag = raw[:NONCE_BYTES], raw[NONCE_BYTES:-TAG_BYTES], raw[-TAG_BYTES:]
     decryptor = Cipher(algorithms.SM4(enc_key), modes.GCM(nonce, tag)).decryptor()
     try:

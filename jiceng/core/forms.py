@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import authenticate
+from django.contrib.auth import forms as auth_forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +9,8 @@ from jiceng.core.auth import AccountLocked, lockout_key
 from jiceng.core.http import client_ip
 from jiceng.core.models import Area, Org, Role
 from jiceng.core.models.orgs import OrgKind, OrgSector
+
+DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
 class LoginForm(forms.Form):
@@ -64,12 +67,12 @@ class OrgForm(forms.Form):
                                      help_text=_("联合党支部所含单位一般不超过 5 个"))
     is_temporary = forms.BooleanField(label=_("临时党组织"), required=False)
     temporary_until = forms.DateField(label=_("临时党组织撤销日期"), required=False,
-                                      widget=forms.DateInput(attrs={"type": "date"}))
+                                      widget=DATE)
     is_online = forms.BooleanField(label=_("网络e支部"), required=False)
     established_on = forms.DateField(label=_("成立日期"), required=False,
-                                     widget=forms.DateInput(attrs={"type": "date"}))
+                                     widget=DATE)
     term_started_on = forms.DateField(label=_("本届任期开始"), required=False,
-                                      widget=forms.DateInput(attrs={"type": "date"}),
+                                      widget=DATE,
                                       help_text=_("党委 5 年、党总支 3 年、党支部 3 年（社区、村党支部 5 年）"))
 
     def clean_area(self):
@@ -92,7 +95,8 @@ class UserCreateForm(forms.Form):
     username = forms.CharField(label=_("用户名"), max_length=150)
     display_name = forms.CharField(label=_("姓名"), max_length=50)
     mobile = forms.CharField(label=_("手机号"), max_length=20, required=False)
-    password = forms.CharField(label=_("初始密码"), strip=False, widget=forms.PasswordInput,
+    password = forms.CharField(label=_("初始密码"), strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
                                help_text=_("至少 8 位，且包含大写字母、小写字母、数字、符号中的至少 3 类。"))
 
 
@@ -114,6 +118,14 @@ class GrantForm(forms.Form):
         if area is None:
             raise forms.ValidationError(_("属地代码 %(v)s 不存在") % {"v": value})
         return area
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's form without the autofocus that would scroll the profile page to it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].widget.attrs.pop("autofocus", None)
 
 
 class TokenForm(forms.Form):

@@ -2,6 +2,7 @@
 
 import re
 
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -19,6 +20,17 @@ def normalize_mobile(value: str) -> str | None:
 def validate_mobile(value: str) -> None:
     if normalize_mobile(value) is None:
         raise ValidationError(_("手机号应为 11 位数字、以 1 开头、第二位为 3–9，请核对"), code="mobile")
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's rule with a message in this project's words (Django 5.2's new wording has no
+    Chinese translation yet)."""
+
+    def get_error_message(self):
+        return _("密码太短，至少需要 %(n)d 位。") % {"n": self.min_length}
+
+    def get_help_text(self):
+        return _("密码至少 %(n)d 位。") % {"n": self.min_length}
 
 
 class CharacterClassesValidator:

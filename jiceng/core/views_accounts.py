@@ -4,7 +4,6 @@ from datetime import datetime, time
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiceng.core import lockout, scope
-from jiceng.core.forms import GrantForm, TokenForm, UserCreateForm
+from jiceng.core.forms import GrantForm, PasswordChangeForm, TokenForm, UserCreateForm
 from jiceng.core.models import Grant
 from jiceng.core.pages import paginate, run_service
 from jiceng.core.selectors import accounts as selectors

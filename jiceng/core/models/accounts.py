@@ -156,6 +156,12 @@ class ApiToken(models.Model):
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
 
+    @property
+    def is_expired(self) -> bool:
+        from django.utils import timezone
+
+        return bool(self.expires_at and self.expires_at <= timezone.now())
+
 
 class LoginFailure(models.Model):
     """登录失败记录: one failed sign-in, counted per account and per IP for the lockout."""

@@ -55,7 +55,8 @@ def area_search(actor, text: str, *, limit: int = 50) -> QuerySet[Area]:
     cond = Q(name__contains=text)
     if text.isascii() and text.isalpha():
         cond |= Q(pinyin__startswith=text.lower())
-    return scope.visible(actor, VIEW, Area.objects.filter(cond)).order_by("depth", "path")[:limit]
+    return (scope.visible(actor, VIEW, Area.objects.filter(cond).select_related("parent"))
+            .order_by("depth", "path")[:limit])
 
 
 def ancestors(area: Area) -> list[Area]:

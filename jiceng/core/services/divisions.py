@@ -216,7 +216,7 @@ def _import_level(directory, spec: LevelFile, province, city, now, progress, rep
 
 def _row_problem(spec: LevelFile, code: str, name: str, row: dict, known_parents: set[str],
                  seen: set[str]) -> str | None:
-    if len(code) != spec.digits or not code.isdigit():
+    if len(code) != spec.digits or not (code.isascii() and code.isdigit()):
         return f"代码 {code!r} 应为 {spec.digits} 位数字"
     if not name:
         return f"代码 {code} 缺少名称"

@@ -24,12 +24,12 @@ def _problems(data) -> list[str]:
     if not isinstance(features, list) or not features:
         return ["FeatureCollection 中没有要素"]
     problems = []
-    codes = {f.get("properties", {}).get("community") for f in features if isinstance(f, dict)}
+    codes = {(f.get("properties") or {}).get("community") for f in features if isinstance(f, dict)}
     known = dict(Area.objects.filter(code__in=[c for c in codes if isinstance(c, str)],
                                      level=AreaLevel.COMMUNITY).values_list("code", "name"))
     seen = set()
     for i, feature in enumerate(features, start=1):
-        props = feature.get("properties") or {} if isinstance(feature, dict) else {}
+        props = (feature.get("properties") or {}) if isinstance(feature, dict) else {}
         name, community = str(props.get("name") or "").strip(), props.get("community")
         where = f"第{i}个要素"
         if not name:

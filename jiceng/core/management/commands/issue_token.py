@@ -1,4 +1,5 @@
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from jiceng.core.scope import system_actor
@@ -17,5 +18,8 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"用户 {username} 不存在")
-        _token, raw = token_issue(system_actor("issue_token"), user=user, name=name, days=days)
+        try:
+            _token, raw = token_issue(system_actor("issue_token"), user=user, name=name, days=days)
+        except ValidationError as exc:
+            raise CommandError("；".join(exc.messages)) from exc
         self.stdout.write(raw)

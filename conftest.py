@@ -1,3 +1,0 @@
-import os
-
-os.environ.setdefault("JICENG_ENV", "test")
