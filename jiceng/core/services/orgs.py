@@ -90,7 +90,7 @@ def org_create(actor, *, parent: Org | None, name: str, kind: str, sector: str =
     if parent is None:
         scope.require_global(actor, "core.add_org")
     else:
-        parent = Org.objects.select_for_update().select_related("area").get(pk=parent.pk)
+        parent = Org.objects.select_for_update(of=("self",)).select_related("area").get(pk=parent.pk)
         scope.require(actor, "core.add_org", parent)
     _check_area(actor, area, parent)
     unknown = set(fields) - set(EDITABLE)
@@ -118,7 +118,7 @@ def _snapshot(org: Org) -> dict:
 @transaction.atomic
 def org_update(actor, *, org: Org, parent: Org | type[...] | None = ..., **changes) -> tuple[Org, list[str]]:
     """Change an organization's fields; ``parent=`` moves it with its whole subtree."""
-    org = Org.objects.select_for_update().select_related("parent", "area").get(pk=org.pk)
+    org = Org.objects.select_for_update(of=("self",)).select_related("parent", "area").get(pk=org.pk)
     scope.require(actor, "core.change_org", org)
     unknown = set(changes) - set(EDITABLE)
     if unknown:
@@ -132,7 +132,7 @@ def org_update(actor, *, org: Org, parent: Org | type[...] | None = ..., **chang
         if new_parent is None:
             scope.require_global(actor, "core.add_org")
         else:
-            new_parent = Org.objects.select_for_update().select_related("area").get(pk=new_parent.pk)
+            new_parent = Org.objects.select_for_update(of=("self",)).select_related("area").get(pk=new_parent.pk)
             scope.require(actor, "core.add_org", new_parent)
             if new_parent.path.startswith(org.path):
                 raise ValidationError({"parent": ["不能把党组织移到它自己或它的下级之下"]})
