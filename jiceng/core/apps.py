@@ -19,7 +19,7 @@ CORE_ROLE_PERMISSIONS = {
     "system_admin": TERRITORY_READ + AREA_WRITE + ORG_WRITE + [
         "core.delete_org", "core.manage_users", "core.view_user", "core.add_user", "core.change_user",
         "core.view_role", "core.add_department", "core.change_department", "core.view_post",
-        "core.add_post", "core.change_post", "core.delete_post",
+        "core.add_post", "core.change_post", "core.delete_post", "core.view_grant", "core.view_workerheartbeat",
     ],
     "security_officer": TERRITORY_READ + ORG_READ + ["core.manage_grants", "core.view_user", "core.view_role"],
     "auditor": ["core.read_audit"],
