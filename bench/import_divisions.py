@@ -17,13 +17,14 @@ Goals (issue): the first import within 3x of the baseline time and at most 300 M
     .venv/bin/python bench/import_divisions.py --smoke            # Beijing only, a few seconds
     .venv/bin/python bench/import_divisions.py --smoke --profile  # where the time goes (cProfile)
 
-Exit status 0 when every check passed (counts, idempotence), 1 when one failed, 4 when the import
-itself refused the files; the goals are reported, not enforced, unless ``--enforce-goals``.
+Exit status 0 when every check passed (counts, idempotence), 1 when one failed, 3 when skipped (no
+division files, or PostgreSQL unreachable), 4 when the import itself refused the files. The goals
+are reported, not enforced, unless ``--enforce-goals``.
 
 The national files hold four codes that are the same 12-digit key at two levels (city 4419 and
 district 441900 东莞市; 中山市 4420; 儋州市 4604; 金门县 350527 / 350527000 / 350527000000); the
 import keys Area rows by the 12-digit code and rejects those files. ``--drop-code-collisions``
-measures a copy of the files without those four families (about 0.3% of the rows) instead.
+measures a copy of the files without those four families (1,322 of 665,276 rows, 0.2%) instead.
 """
 
 from __future__ import annotations
@@ -279,6 +280,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.smoke and not args.limit_province:
         args.limit_province = "11"
+    if not all((Path(args.data) / f"{stem}.csv.gz").exists() or (Path(args.data) / f"{stem}.csv").exists()
+               for stem in STEMS):
+        print(f"division files not found in {args.data}; skipped.")
+        return 3
     if args.postgres and not postgres_reachable():
         print("PostgreSQL is not reachable; skipped.")
         return 3

@@ -4,6 +4,7 @@
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -42,7 +43,7 @@ def on_ninja_validation(request, exc):
     for item in exc.errors:
         loc = [str(p) for p in item.get("loc", []) if p not in ("body", "query", "path", "payload")]
         errors.append({"field": ".".join(loc) or "__all__", "message": item.get("msg", "")})
-    return error(request, 422, "输入有误，请按提示修改", errors)
+    return error(request, 422, _("输入有误，请按提示修改"), errors)
 
 
 @api.exception_handler(DjangoValidationError)
@@ -51,22 +52,22 @@ def on_validation(request, exc):
         errors = [{"field": f, "message": m} for f, msgs in exc.message_dict.items() for m in msgs]
     else:
         errors = [{"field": "__all__", "message": m} for m in exc.messages]
-    return error(request, 422, "输入有误，请按提示修改", errors)
+    return error(request, 422, _("输入有误，请按提示修改"), errors)
 
 
 @api.exception_handler(Http404)
 def on_not_found(request, exc):
-    return error(request, 404, "未找到")
+    return error(request, 404, _("未找到"))
 
 
 @api.exception_handler(PermissionDenied)
 def on_denied(request, exc):
-    return error(request, 403, str(exc) or "您没有执行此操作的权限。")
+    return error(request, 403, str(exc) or _("您没有执行此操作的权限。"))
 
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request, exc):
-    return error(request, 401, "请先登录，或在 Authorization 头中提供个人令牌")
+    return error(request, 401, _("请先登录，或在 Authorization 头中提供个人令牌"))
 
 
 @api.exception_handler(HttpError)

@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from jiceng.api import api
 from jiceng.core import views_health
 
-admin.site.site_header = "基层 · 系统管理"
-admin.site.site_title = "基层"
+admin.site.site_header = _("基层 · 系统管理")
+admin.site.site_title = _("基层")
 
 urlpatterns = [
     path("healthz", views_health.healthz, name="healthz"),

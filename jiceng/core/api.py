@@ -4,6 +4,7 @@ do the work."""
 
 from datetime import date, datetime
 
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -214,7 +215,7 @@ def _area_arg(request, code: str | None) -> Area | None:
         return None
     area = Area.objects.filter(code=code).first()
     if area is None:
-        raise ValidationError({"area": [f"属地代码 {code} 不存在"]})
+        raise ValidationError({"area": [_("属地代码 %(code)s 不存在") % {"code": code}]})
     return area
 
 
@@ -227,7 +228,7 @@ def _parent_arg(request, parent_id: int | None) -> Org | None:
     try:
         return org_selectors.org_get(request.user, parent_id)
     except Http404 as exc:
-        raise ValidationError({"parent": ["上级党组织不存在或不在您的管辖范围内"]}) from exc
+        raise ValidationError({"parent": [_("上级党组织不存在或不在您的管辖范围内")]}) from exc
 
 
 @router.get("/orgs", response={200: list[OrgOut], **ERRORS}, tags=["orgs"])

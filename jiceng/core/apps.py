@@ -56,4 +56,17 @@ class CoreConfig(AppConfig):
                    _("谁在何时对什么做了什么")),
         ]:
             registry.register_module(module)
+        registry.register_audit_actions({
+            "auth.login": _("登录"), "auth.logout": _("退出登录"),
+            "org.create": _("设立党组织"), "org.update": _("修改党组织"), "post.assign": _("任命职务"),
+            "area.create": _("新增网格或场所"), "area.update": _("修改属地"),
+            "divisions.import": _("导入区划代码"), "grids.import": _("导入网格边界"),
+            "department.create": _("新增职能部门"), "department.update": _("修改职能部门"),
+            "department.delete": _("删除职能部门"), "post.create": _("新增职务"), "post.update": _("修改职务"),
+            "post.delete": _("删除职务"),
+            "user.create": _("创建账号"), "user.update": _("修改账号"), "user.password_change": _("修改密码"),
+            "user.password_reset": _("重置密码"), "user.unlock": _("解除锁定"),
+            "grant.create": _("授权"), "grant.revoke": _("撤销授权"),
+            "token.issue": _("签发令牌"), "token.revoke": _("撤销令牌"),
+        })
         post_migrate.connect(_sync_roles, dispatch_uid="jiceng.core.sync_roles")

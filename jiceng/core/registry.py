@@ -30,6 +30,18 @@ def register_module(module: Module) -> None:
     _modules[module.key] = module
 
 
+_audit_actions: dict[str, str] = {}
+
+
+def register_audit_actions(labels: dict[str, str]) -> None:
+    """Words for the audit actions an app writes (``"org.create": "设立党组织"``)."""
+    _audit_actions.update(labels)
+
+
+def audit_action_label(code: str) -> str:
+    return str(_audit_actions.get(code, code))
+
+
 def register_role_permissions(role_code: str, perms: list[str] | set[str]) -> None:
     _role_permissions[role_code].update(perms)
 

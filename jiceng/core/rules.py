@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 COMMITTEES = {"committee", "working_committee"}
 
 ALLOWED_CHILDREN = {
@@ -19,8 +22,9 @@ ALLOWED_CHILDREN = {
 }
 ROOT_KINDS = COMMITTEES
 
-KIND_NAMES = {"committee": "党委", "working_committee": "党工委", "general_branch": "党总支", "branch": "党支部",
-              "group": "党小组"}
+KIND_NAMES = {"committee": gettext_lazy("党委"), "working_committee": gettext_lazy("党工委"),
+              "general_branch": gettext_lazy("党总支"), "branch": gettext_lazy("党支部"),
+              "group": gettext_lazy("党小组")}
 
 JOINT_UNITS_GUIDE = 5
 
@@ -38,10 +42,11 @@ def check_placement(kind: str, parent_kind: str | None) -> list[Finding]:
     """党章 Art. 30 and 支部工作条例 Art. 5: 党委 → 党总支 → 党支部 → 党小组; a 党小组 sits in a 支部."""
     if parent_kind is None:
         if kind not in ROOT_KINDS:
-            return [Finding("parent", f"{KIND_NAMES[kind]}必须隶属于上级党组织")]
+            return [Finding("parent", _("%(kind)s必须隶属于上级党组织") % {"kind": KIND_NAMES[kind]})]
         return []
     if kind not in ALLOWED_CHILDREN[parent_kind]:
-        return [Finding("kind", f"{KIND_NAMES[parent_kind]}下不能设立{KIND_NAMES[kind]}")]
+        message = _("%(parent)s下不能设立%(kind)s") % {"parent": KIND_NAMES[parent_kind], "kind": KIND_NAMES[kind]}
+        return [Finding("kind", message)]
     return []
 
 
@@ -51,11 +56,12 @@ def check_flags(*, kind: str, is_temporary: bool, temporary_until, is_joint: boo
     """Temporary, joint and approval-power flags (支部工作条例 Arts. 5–6; 发展党员工作细则 Art. 21)."""
     findings = []
     if is_temporary and temporary_until is None:
-        findings.append(Finding("temporary_until", "临时党组织须填写撤销日期（任务完成后撤销）"))
+        findings.append(Finding("temporary_until", _("临时党组织须填写撤销日期（任务完成后撤销）")))
     if is_joint and kind not in {"branch", "general_branch"}:
-        findings.append(Finding("is_joint", "联合党组织应为党支部或党总支"))
+        findings.append(Finding("is_joint", _("联合党组织应为党支部或党总支")))
     if is_joint and joint_units is not None and joint_units > JOINT_UNITS_GUIDE:
-        findings.append(Finding("joint_units", f"联合党支部所含单位一般不超过{JOINT_UNITS_GUIDE}个", error=False))
+        message = _("联合党支部所含单位一般不超过%(n)d个") % {"n": JOINT_UNITS_GUIDE}
+        findings.append(Finding("joint_units", message, error=False))
     if may_approve_admission:
         reason = approval_power_refusal(kind=kind, is_temporary=is_temporary,
                                         parent_is_street_committee=parent_is_street_committee,
@@ -70,11 +76,11 @@ def approval_power_refusal(*, kind: str, is_temporary: bool, parent_is_street_co
     """发展党员工作细则 Art. 21: 预备党员 are approved by a 基层党委 with that power; 党总支, 党支部 and
     temporary organizations cannot, nor can a community or village 党委 under a street or town 党委."""
     if kind not in COMMITTEES:
-        return "只有基层党委可以审批预备党员（党总支、党支部不能审批）"
+        return _("只有基层党委可以审批预备党员（党总支、党支部不能审批）")
     if is_temporary:
-        return "临时党组织不能审批预备党员"
+        return _("临时党组织不能审批预备党员")
     if parent_is_street_committee and area_level == "community":
-        return "街道党（工）委下属的社区、村党委不能审批预备党员"
+        return _("街道党（工）委下属的社区、村党委不能审批预备党员")
     return None
 
 

@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jiceng.core import audit, crypto, lockout, scope
 from jiceng.core.models import ApiToken, Area, Department, Grant, Org, Role
@@ -30,10 +31,10 @@ def _user_or_none(actor):
 def _mobile_or_error(mobile: str, *, exclude_pk=None) -> str:
     normalized = normalize_mobile(mobile)
     if normalized is None:
-        raise ValidationError({"mobile": ["手机号应为 11 位数字、以 1 开头、第二位为 3–9，请核对"]})
+        raise ValidationError({"mobile": [_("手机号应为 11 位数字、以 1 开头、第二位为 3–9，请核对")]})
     taken = get_user_model().objects.filter(mobile_index=crypto.blind_index(normalized)).exclude(pk=exclude_pk)
     if taken.exists():
-        raise ValidationError({"mobile": ["该手机号已被其他账号使用"]})
+        raise ValidationError({"mobile": [_("该手机号已被其他账号使用")]})
     return normalized
 
 
@@ -42,9 +43,9 @@ def department_create(actor, *, name: str, kind: str, area: Area) -> Department:
     """Register a functional department (城管, 市场监管 …) of an area."""
     scope.require(actor, "core.add_department", area)
     if not name.strip() or not kind.strip():
-        raise ValidationError({"name": ["请填写部门名称和类别"]})
+        raise ValidationError({"name": [_("请填写部门名称和类别")]})
     if Department.objects.filter(area=area, name=name.strip()).exists():
-        raise ValidationError({"name": ["该属地下已有同名部门"]})
+        raise ValidationError({"name": [_("该属地下已有同名部门")]})
     department = Department.objects.create(name=name.strip(), kind=kind.strip(), area=area)
     audit.record(actor, "department.create", department, node_path=area.path)
     return department
@@ -58,11 +59,11 @@ def user_create(actor, *, username: str, display_name: str, password: str, mobil
     username = username.strip()
     errors: dict[str, list[str]] = {}
     if not username:
-        errors["username"] = ["请填写用户名"]
+        errors["username"] = [_("请填写用户名")]
     elif users.objects.filter(username__iexact=username).exists():
-        errors["username"] = ["该用户名已存在"]
+        errors["username"] = [_("该用户名已存在")]
     elif username.isdigit():
-        errors["username"] = ["用户名不能全为数字（以免与手机号混淆）"]
+        errors["username"] = [_("用户名不能全为数字（以免与手机号混淆）")]
     if errors:
         raise ValidationError(errors)
     user = users(username=username, display_name=display_name.strip(), department=department,
@@ -86,7 +87,7 @@ def user_update(actor, *, user, display_name: str | None = None, mobile: str | N
                 department: Department | type[...] | None = ..., is_active: bool | None = None):
     scope.require_global(actor, "core.manage_users")
     if is_active is False and user.pk == getattr(actor, "pk", None):
-        raise ValidationError({"is_active": ["不能停用自己的账号"]})
+        raise ValidationError({"is_active": [_("不能停用自己的账号")]})
     before = {"display_name": user.display_name, "mobile": user.masked_mobile, "department": user.department,
               "is_active": user.is_active}
     if display_name is not None:
@@ -111,7 +112,7 @@ def user_set_password(actor, *, user, password: str, old_password: str | None = 
     own = user.pk == getattr(actor, "pk", None)
     if own:
         if old_password is None or not user.check_password(old_password):
-            raise ValidationError({"old_password": ["原密码不正确"]})
+            raise ValidationError({"old_password": [_("原密码不正确")]})
     else:
         scope.require_global(actor, "core.manage_users")
     try:
@@ -128,21 +129,21 @@ def user_set_password(actor, *, user, password: str, old_password: str | None = 
 def grant_create(actor, *, user, role: Role, area: Area | None = None, org: Org | None = None) -> Grant:
     scope.require_global(actor, "core.manage_grants")
     if user.pk == getattr(actor, "pk", None):
-        raise ValidationError({"user": ["不能给自己授权（三权分立）"]})
+        raise ValidationError({"user": [_("不能给自己授权（三权分立）")]})
     if area is not None and org is not None:
-        raise ValidationError({"node": ["授权节点只能是一个属地或一个党组织"]})
+        raise ValidationError({"node": [_("授权节点只能是一个属地或一个党组织")]})
     node = area or org
     if role.duty:
         if node is not None:
-            raise ValidationError({"node": [f"{role.name}是系统职责，授权范围为全部，不选节点"]})
+            raise ValidationError({"node": [_("%(role)s是系统职责，授权范围为全部，不选节点") % {"role": role.name}]})
         other = (Grant.objects.filter(user=user, revoked_at__isnull=True, role__duty__gt="")
                  .exclude(role__duty=role.duty))
         if other.exists():
-            raise ValidationError({"role": ["系统管理员、安全管理员、安全审计员三种职责不能由一人兼任（三权分立）"]})
+            raise ValidationError({"role": [_("系统管理员、安全管理员、安全审计员三种职责不能由一人兼任（三权分立）")]})
     elif node is None:
-        raise ValidationError({"node": ["请选择授权范围：一个属地或一个党组织"]})
+        raise ValidationError({"node": [_("请选择授权范围：一个属地或一个党组织")]})
     if Grant.objects.filter(user=user, role=role, area=area, org=org, revoked_at__isnull=True).exists():
-        raise ValidationError({"role": ["该用户已有此授权"]})
+        raise ValidationError({"role": [_("该用户已有此授权")]})
     grant = Grant.objects.create(user=user, role=role, area=area, org=org, granted_by=_user_or_none(actor))
     audit.record(actor, "grant.create", grant, node_path=node.path if node else "",
                  summary={"user": user.username, "role": role.code, "node": str(node) if node else "全部"})
@@ -155,7 +156,7 @@ def grant_revoke(actor, *, grant: Grant) -> Grant:
     scope.require_global(actor, "core.manage_grants")
     grant = Grant.objects.select_for_update().get(pk=grant.pk)
     if grant.user_id == getattr(actor, "pk", None):
-        raise ValidationError({"user": ["不能撤销自己的授权（三权分立）"]})
+        raise ValidationError({"user": [_("不能撤销自己的授权（三权分立）")]})
     if grant.revoked_at is None:
         grant.revoked_at, grant.revoked_by = timezone.now(), _user_or_none(actor)
         grant.save(update_fields=["revoked_at", "revoked_by"])
@@ -182,9 +183,9 @@ def token_issue(actor, *, user, name: str, days: int | None = None) -> tuple[Api
     """Issue a personal token for ``user`` (itself, or by a system caller). The raw token is returned
     once and never stored."""
     if not getattr(actor, "is_system", False) and user.pk != getattr(actor, "pk", None):
-        raise ValidationError({"user": ["只能为自己签发令牌"]})
+        raise ValidationError({"user": [_("只能为自己签发令牌")]})
     if not user.is_active:
-        raise ValidationError({"user": ["账号已停用"]})
+        raise ValidationError({"user": [_("账号已停用")]})
     name = name.strip() or "API"
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     days = settings.API_TOKEN_DAYS if days is None else days

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from jiceng.core import audit, geo, scope
 from jiceng.core.models import Area
@@ -45,11 +46,12 @@ def area_create_local(actor, *, parent: Area, level: str, name: str, geometry: d
     scope.require(actor, "core.add_area", parent)
     errors: dict[str, list[str]] = {}
     if level not in LOCAL_LETTERS:
-        errors["level"] = ["只能新增网格、楼宇、商圈或园区；行政区划请用 import_divisions 导入"]
+        errors["level"] = [_("只能新增网格、楼宇、商圈或园区；行政区划请用 import_divisions 导入")]
     elif parent.level not in LOCAL_PARENTS[level]:
-        errors["parent"] = [f"{AreaLevel(level).label}不能设在{parent.get_level_display()}之下"]
+        errors["parent"] = [_("%(level)s不能设在%(parent)s之下") % {
+            "level": AreaLevel(level).label, "parent": parent.get_level_display()}]
     if not name.strip():
-        errors["name"] = ["请填写名称"]
+        errors["name"] = [_("请填写名称")]
     if geometry is not None:
         problem = geo.geometry_problem(geometry)
         if problem:
@@ -57,7 +59,8 @@ def area_create_local(actor, *, parent: Area, level: str, name: str, geometry: d
     if errors:
         raise ValidationError(errors)
     if parent.children.filter(level=level, name=name.strip()).exists():
-        raise ValidationError({"name": [f"{parent.name}下已有同名的{AreaLevel(level).label}"]})
+        message = _("%(parent)s下已有同名的%(level)s") % {"parent": parent.name, "level": AreaLevel(level).label}
+        raise ValidationError({"name": [message]})
     letter = LOCAL_LETTERS[level]
     taken = parent.children.filter(code__startswith=parent.code + letter).count()
     code = f"{parent.code}{letter}{taken + 1:03d}"
@@ -80,9 +83,9 @@ def area_update(actor, *, area: Area, name: str | None = None, geometry: dict | 
     before = {"name": area.name, "geometry": bool(area.geometry)}
     if name is not None:
         if area.level in OFFICIAL_LEVELS:
-            raise ValidationError({"name": ["行政区划名称以国家统计局区划代码为准，请通过 import_divisions 更新"]})
+            raise ValidationError({"name": [_("行政区划名称以国家统计局区划代码为准，请通过 import_divisions 更新")]})
         if not name.strip():
-            raise ValidationError({"name": ["请填写名称"]})
+            raise ValidationError({"name": [_("请填写名称")]})
         area.name, area.pinyin = name.strip(), initials(name.strip())
     if geometry is not None:
         problem = geo.geometry_problem(geometry)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
+from django.utils.translation import gettext as _
 
 from jiceng.core import audit, rules, scope
 from jiceng.core.models import Area, Org, Post
@@ -38,16 +39,17 @@ def _validate(values: dict, parent: Org | None, children_kinds: set[str]) -> lis
     errors: dict[str, list[str]] = {}
     name = (values.get("name") or "").strip()
     if not name:
-        errors["name"] = ["请填写党组织名称"]
+        errors["name"] = [_("请填写党组织名称")]
     if values["kind"] not in OrgKind.values:
-        errors["kind"] = ["未知的党组织类型"]
+        errors["kind"] = [_("未知的党组织类型")]
     if values.get("sector") not in OrgSector.values:
-        errors["sector"] = ["未知的党组织领域"]
+        errors["sector"] = [_("未知的党组织领域")]
     if errors:
         raise ValidationError(errors)
     area = values.get("area")
     findings = rules.check_placement(values["kind"], parent.kind if parent else None)
-    findings += [rules.Finding("kind", f"{rules.KIND_NAMES[values['kind']]}下不能有{rules.KIND_NAMES[k]}")
+    findings += [rules.Finding("kind", _("%(kind)s下不能有%(child)s") % {
+                     "kind": rules.KIND_NAMES[values["kind"]], "child": rules.KIND_NAMES[k]})
                  for k in sorted(children_kinds) if k not in rules.ALLOWED_CHILDREN[values["kind"]]]
     findings += rules.check_flags(
         kind=values["kind"], is_temporary=values.get("is_temporary", False),
@@ -60,7 +62,7 @@ def _validate(values: dict, parent: Org | None, children_kinds: set[str]) -> lis
     )
     started, ends = values.get("term_started_on"), values.get("term_ends_on")
     if started and ends and ends <= started:
-        findings.append(rules.Finding("term_ends_on", "任期届满日期应晚于任期开始日期"))
+        findings.append(rules.Finding("term_ends_on", _("任期届满日期应晚于任期开始日期")))
     return _raise(findings)
 
 
@@ -70,7 +72,7 @@ def _check_area(actor, area: Area | None, parent: Org | None) -> None:
         return
     if parent is not None and parent.area_id and area.path.startswith(parent.area.path):
         return
-    raise ValidationError({"area": ["所选属地不在您的管辖范围内"]})
+    raise ValidationError({"area": [_("所选属地不在您的管辖范围内")]})
 
 
 def _default_term_end(kind: str, area: Area | None, started: date | None) -> date | None:
@@ -135,7 +137,7 @@ def org_update(actor, *, org: Org, parent: Org | type[...] | None = ..., **chang
             new_parent = Org.objects.select_for_update(of=("self",)).select_related("area").get(pk=new_parent.pk)
             scope.require(actor, "core.add_org", new_parent)
             if new_parent.path.startswith(org.path):
-                raise ValidationError({"parent": ["不能把党组织移到它自己或它的下级之下"]})
+                raise ValidationError({"parent": [_("不能把党组织移到它自己或它的下级之下")]})
     values = {f: changes.get(f, getattr(org, f)) for f in EDITABLE}
     children_kinds = set(org.children.values_list("kind", flat=True))
     warnings = _validate(values, new_parent, children_kinds)
@@ -164,11 +166,11 @@ def post_assign(actor, *, org: Org, title: str, holder_name: str, term_start: da
     scope.require(actor, "core.change_org", org)
     errors = {}
     if title not in PostTitle.values:
-        errors["title"] = ["未知的职务"]
+        errors["title"] = [_("未知的职务")]
     if not holder_name.strip():
-        errors["holder_name"] = ["请填写任职人姓名"]
+        errors["holder_name"] = [_("请填写任职人姓名")]
     if term_end and term_end <= term_start:
-        errors["term_end"] = ["任期结束日期应晚于开始日期"]
+        errors["term_end"] = [_("任期结束日期应晚于开始日期")]
     if errors:
         raise ValidationError(errors)
     post = Post.objects.create(org=org, title=title, holder_name=holder_name.strip(), term_start=term_start,

@@ -54,7 +54,7 @@ def sign_in(page, base: str, username: str) -> None:
 def test_street_worker_sees_majiabao_communities_and_not_bajiao(transactional_db, live_server, world, personas, page):
     sign_in(page, live_server.url, "street")
     assert "马家堡街道" in page.inner_text("main")
-    page.click("text=马家堡街道")
+    page.locator("main").get_by_role("link", name="马家堡街道").first.click()
     page.wait_for_url(f"{live_server.url}/areas/110106015000/")
     body = page.inner_text("main")
     assert "嘉园一里社区" in body
