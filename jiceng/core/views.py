@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -75,12 +76,20 @@ def area_detail(request, code):
     context = {
         "area": area,
         "page": page,
-        "crumbs": [a for a in area_selectors.ancestors(area) if scope.can(request.user, "core.view_area", a)],
+        "crumbs": _crumbs(request.user, "core.view_area", area_selectors.ancestors(area), area,
+                          lambda a: reverse("core:area_detail", kwargs={"code": a.code})),
         "descendants": area_selectors.descendant_counts(area),
+        "parent_visible": bool(area.parent_id) and scope.can(request.user, "core.view_area", area.parent),
         "map_features": _features(area, page.object_list),
         "orgs": scope.visible(request.user, "core.view_org", Org.objects.filter(area=area))[:20],
     }
     return render(request, "core/area_detail.html", context)
+
+
+def _crumbs(user, perm, ancestors, current, url_of) -> list[dict]:
+    """The visible ancestors as breadcrumbs; the current node has no link."""
+    return [{"name": node.name, "url": None if node.pk == current.pk else url_of(node)}
+            for node in ancestors if scope.can(user, perm, node)]
 
 
 def _features(area, children) -> dict | None:
@@ -109,8 +118,10 @@ def org_detail(request, org_id):
     context = {
         "org": org,
         "page": paginate(request, children, 100),
-        "crumbs": [o for o in org_selectors.ancestors(org) if scope.can(request.user, "core.view_org", o)],
+        "crumbs": _crumbs(request.user, "core.view_org", org_selectors.ancestors(org), org,
+                          lambda o: reverse("core:org_detail", kwargs={"org_id": o.pk})),
         "descendants": org_selectors.descendant_counts(org),
+        "parent_visible": bool(org.parent_id) and scope.can(request.user, "core.view_org", org.parent),
         "posts": org_selectors.post_list(request.user, org),
         "can_add": scope.can(request.user, "core.add_org", org),
         "can_change": scope.can(request.user, "core.change_org", org),

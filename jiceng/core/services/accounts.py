@@ -24,6 +24,13 @@ from jiceng.core.validators import normalize_mobile
 TOKEN_PREFIX = "jc_"  # noqa: S105 - a marker, not a secret
 
 
+def _check_password(password: str, user) -> None:
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
+
+
 def _user_or_none(actor):
     return None if getattr(actor, "is_system", False) else actor
 
@@ -70,10 +77,7 @@ def user_create(actor, *, username: str, display_name: str, password: str, mobil
                  is_staff=is_staff, is_demo=is_demo)
     if mobile:
         user.set_mobile(_mobile_or_error(mobile))
-    try:
-        password_validation.validate_password(password, user)
-    except ValidationError as exc:
-        raise ValidationError({"password": exc.messages}) from exc
+    _check_password(password, user)
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
@@ -115,10 +119,7 @@ def user_set_password(actor, *, user, password: str, old_password: str | None = 
             raise ValidationError({"old_password": [_("原密码不正确")]})
     else:
         scope.require_global(actor, "core.manage_users")
-    try:
-        password_validation.validate_password(password, user)
-    except ValidationError as exc:
-        raise ValidationError({"password": exc.messages}) from exc
+    _check_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
     audit.record(actor, "user.password_change" if own else "user.password_reset", user, object_repr=user.username)
