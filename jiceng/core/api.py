@@ -64,7 +64,7 @@ def me(request):
             node = {"kind": "area", "id": g.area.code, "name": g.area.name}
         elif g.org_id:
             node = {"kind": "org", "id": str(g.org_id), "name": g.org.name}
-        grants.append({"id": g.pk, "role": g.role.code, "role_name": g.role.name, "node": node})
+        grants.append({"id": g.pk, "role": g.role.code, "role_name": g.role.label, "node": node})
     return {
         "id": user.pk, "username": user.username, "display_name": user.display_name or user.username,
         "mobile": user.masked_mobile, "department": str(user.department) if user.department_id else None,

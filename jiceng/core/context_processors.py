@@ -20,7 +20,7 @@ def _scope_nodes(user) -> list[dict]:
             label = grant.org.name
         else:
             url, label = reverse("core:workbench"), _("全部")
-        nodes.append({"label": label, "role": grant.role.name, "url": url})
+        nodes.append({"label": label, "role": grant.role.label, "url": url})
     return nodes
 
 

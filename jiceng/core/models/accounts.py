@@ -98,7 +98,14 @@ class Role(models.Model):
         ordering = ["id"]
 
     def __str__(self):
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the current language: built-in roles are translated, others shown as entered."""
+        from django.utils.translation import gettext
+
+        return gettext(self.name) if self.is_builtin else self.name
 
 
 class Grant(models.Model):

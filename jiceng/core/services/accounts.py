@@ -136,7 +136,7 @@ def grant_create(actor, *, user, role: Role, area: Area | None = None, org: Org 
     node = area or org
     if role.duty:
         if node is not None:
-            raise ValidationError({"node": [_("%(role)s是系统职责，授权范围为全部，不选节点") % {"role": role.name}]})
+            raise ValidationError({"node": [_("%(role)s是系统职责，授权范围为全部，不选节点") % {"role": role.label}]})
         other = (Grant.objects.filter(user=user, revoked_at__isnull=True, role__duty__gt="")
                  .exclude(role__duty=role.duty))
         if other.exists():
