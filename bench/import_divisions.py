@@ -121,6 +121,15 @@ def filtered_copy(data: Path, target: Path, prefixes: list[str]) -> dict[str, in
     return dropped
 
 
+def _collisions(data: Path, province: str | None):
+    families = [f for f in colliding_families(data) if not province or f[0].startswith(province)]
+    if families:
+        print(f"note: {len(families)} code(s) map to the same 12-digit key at two levels:")
+        for _prefix, rows in families:
+            print("  " + " = ".join(f"{stem} {code} {name}" for stem, code, name in rows))
+    return families
+
+
 def _open(directory: Path, stem: str):
     gz = directory / f"{stem}.csv.gz"
     if gz.exists():
@@ -141,11 +150,9 @@ def run(args) -> int:
         connection.close()
         scope_label = f"province {province} only" if province else "national"
         print(f"== import_divisions benchmark · {engine} · {scope_label} · data {data}")
-        families = [f for f in colliding_families(data) if not province or f[0].startswith(province)]
-        if families:
-            print(f"note: {len(families)} codes are the same 12-digit key at two levels:")
-            for _prefix, rows in families:
-                print("  " + " = ".join(f"{stem} {code} {name}" for stem, code, name in rows))
+        families = None
+        if not province or args.drop_code_collisions:  # a full read of the files: skipped for a quick run
+            families = _collisions(data, province)
         if args.drop_code_collisions and families:
             prefixes = sorted(p for p, _rows in families)
             data = db["var_dir"] / "divisions-without-collisions"
@@ -165,6 +172,8 @@ def run(args) -> int:
         command = [python, "manage.py", "import_divisions", str(data), "--no-progress", *limit]
         first = run_measured(command)
         if first.returncode != 0:
+            if families is None:
+                families = _collisions(data, province)
             problems = [ln for ln in (first.stdout + first.stderr).splitlines() if ln.strip()]
             print(f"\n(b) import_divisions FAILED after {first.seconds:.2f} s (exit {first.returncode}), "
                   f"{len(problems) - 1} problem lines; the first ones:")
@@ -238,13 +247,18 @@ def profile(data: Path, province: str | None, top: int) -> int:
     import time
 
     from jiceng.core.scope import system_actor
-    from jiceng.core.services.divisions import import_divisions
+    from jiceng.core.services.divisions import DivisionImportError, import_divisions
 
     profiler = cProfile.Profile()
     started = time.perf_counter()
     profiler.enable()
-    import_divisions(system_actor("bench"), data, province=province)
-    profiler.disable()
+    try:
+        import_divisions(system_actor("bench"), data, province=province)
+    except DivisionImportError as exc:
+        print("the import refused the files:\n" + "\n".join("  " + p for p in exc.problems[:5]))
+        return IMPORT_FAILED
+    finally:
+        profiler.disable()
     print(f"import_divisions under cProfile: {time.perf_counter() - started:.1f} s (profiling slows it down)")
     stats = pstats.Stats(profiler)
     stats.sort_stats("cumulative").print_stats(top)

@@ -386,6 +386,8 @@ def run(args) -> int:
               f"{args.iterations} timed iterations after {args.warmup} warm-up, interleaved.")
         if connection.vendor == "sqlite" and not args.sqlite_analyze:
             print("SQLite: no ANALYZE (as a deployment that never runs it); --sqlite-analyze to compare.")
+        elif connection.vendor == "postgresql":
+            print("PostgreSQL: ANALYZE core_org, core_area after the build (what autovacuum does soon after).")
 
         community = Org.objects.filter(parent=street_wc).order_by("path").first()
         # Org names start with 中共, so their pinyin initials start with "zg": search for the first four

@@ -52,7 +52,7 @@ def check_placement(kind: str, parent_kind: str | None) -> list[Finding]:
 
 def check_flags(*, kind: str, is_temporary: bool, temporary_until, is_joint: bool, joint_units: int | None,
                 may_approve_admission: bool, parent_kind: str | None, parent_is_street_committee: bool,
-                area_level: str | None) -> list[Finding]:
+                area_level: str | None, sector: str | None = None) -> list[Finding]:
     """Temporary, joint and approval-power flags (支部工作条例 Arts. 5–6; 发展党员工作细则 Art. 21)."""
     findings = []
     if is_temporary and temporary_until is None:
@@ -65,21 +65,29 @@ def check_flags(*, kind: str, is_temporary: bool, temporary_until, is_joint: boo
     if may_approve_admission:
         reason = approval_power_refusal(kind=kind, is_temporary=is_temporary,
                                         parent_is_street_committee=parent_is_street_committee,
-                                        area_level=area_level)
+                                        area_level=area_level, sector=sector)
         if reason:
             findings.append(Finding("may_approve_admission", reason))
     return findings
 
 
+def is_community_or_village(area_level: str | None, sector: str | None) -> bool:
+    """An organization of a community or village: placed in a community (or one of its grids), or of
+    the village sector."""
+    return area_level in {"community", "grid"} or sector == "village"
+
+
 def approval_power_refusal(*, kind: str, is_temporary: bool, parent_is_street_committee: bool,
-                           area_level: str | None) -> str | None:
+                           area_level: str | None, sector: str | None = None) -> str | None:
     """发展党员工作细则 Art. 21: 预备党员 are approved by a 基层党委 with that power; 党总支, 党支部 and
     temporary organizations cannot, nor can a community or village 党委 under a street or town 党委."""
     if kind not in COMMITTEES:
         return _("只有基层党委可以审批预备党员（党总支、党支部不能审批）")
     if is_temporary:
         return _("临时党组织不能审批预备党员")
-    if parent_is_street_committee and area_level == "community":
+    # Under a street 党工委, a territorial committee with no place recorded is a community's.
+    local = is_community_or_village(area_level, sector) or (sector == "territorial" and area_level is None)
+    if parent_is_street_committee and local:
         return _("街道党（工）委下属的社区、村党委不能审批预备党员")
     return None
 

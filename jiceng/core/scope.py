@@ -113,7 +113,7 @@ def permissions(actor) -> set[str]:
     """Every permission the actor holds somewhere (for menus; never for an object check)."""
     if getattr(actor, "is_system", False):
         return {"*"}
-    if not getattr(actor, "is_authenticated", False):
+    if not getattr(actor, "is_authenticated", False) or not getattr(actor, "is_active", False):
         return set()
     return set().union(*(perms for *_rest, perms in _grant_rows(actor))) if _grant_rows(actor) else set()
 

@@ -69,7 +69,7 @@ def user_create(actor, *, username: str, display_name: str, password: str, mobil
         errors["username"] = [_("请填写用户名")]
     elif users.objects.filter(username__iexact=username).exists():
         errors["username"] = [_("该用户名已存在")]
-    elif username.isdigit():
+    elif username.isdigit() or normalize_mobile(username) is not None:
         errors["username"] = [_("用户名不能全为数字（以免与手机号混淆）")]
     if errors:
         raise ValidationError(errors)

@@ -58,7 +58,7 @@ def _validate(values: dict, parent: Org | None, children_kinds: set[str]) -> lis
         parent_kind=parent.kind if parent else None,
         parent_is_street_committee=bool(parent and parent.kind in rules.COMMITTEES and parent.area_id
                                         and parent.area.level == "street"),
-        area_level=area.level if area else None,
+        area_level=area.level if area else None, sector=values.get("sector"),
     )
     started, ends = values.get("term_started_on"), values.get("term_ends_on")
     if started and ends and ends <= started:
@@ -75,10 +75,11 @@ def _check_area(actor, area: Area | None, parent: Org | None) -> None:
     raise ValidationError({"area": [_("所选属地不在您的管辖范围内")]})
 
 
-def _default_term_end(kind: str, area: Area | None, started: date | None) -> date | None:
+def _default_term_end(kind: str, sector: str, area: Area | None, started: date | None) -> date | None:
     if not started:
         return None
-    years = rules.term_years(kind, community_or_village=bool(area and area.level == "community"))
+    local = rules.is_community_or_village(area.level if area else None, sector)
+    years = rules.term_years(kind, community_or_village=local)
     try:
         return started.replace(year=started.year + years)
     except ValueError:  # 29 February
@@ -101,7 +102,7 @@ def org_create(actor, *, parent: Org | None, name: str, kind: str, sector: str =
     values = {"name": name.strip(), "kind": kind, "sector": sector, "area": area, **fields}
     warnings = _validate(values, parent, set())
     if values.get("term_started_on") and not values.get("term_ends_on"):
-        values["term_ends_on"] = _default_term_end(kind, area, values["term_started_on"])
+        values["term_ends_on"] = _default_term_end(kind, sector, area, values["term_started_on"])
     org = Org(parent=parent, path=f"~{uuid.uuid4().hex}", depth=(parent.depth + 1) if parent else 1,
               pinyin=initials(values["name"]), **values)
     org.full_clean(exclude=["path"])

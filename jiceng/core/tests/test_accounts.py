@@ -247,6 +247,18 @@ def test_user_create_refuses_a_bad_username(personas, username, message):
     assert state() == before
 
 
+@pytest.mark.parametrize("username", ["+8613900000000", "0086-13900000000", "139-0000-0000"])
+def test_user_create_refuses_a_username_that_reads_as_a_mobile_number(personas, username):
+    # The all-digit rule exists so that a username is never confused with a mobile number at sign-in,
+    # where a username match wins over a mobile match: an account named "+8613912340001" would
+    # capture the sign-in (and the lockout failures) of the owner of 13912340001 typing "+86…".
+    before = state()
+    errors = errors_of(lambda: accounts.user_create(personas["admin"], username=username, display_name="x",
+                                                    password=PASSWORD))
+    assert list(errors) == ["username"]
+    assert state() == before
+
+
 @pytest.mark.parametrize("mobile", ["12800001111", "1380000111", "138000011112", "10800001111", "+1 13800001111",
                                     "1380000111a", "138 0000 111"])
 def test_user_create_refuses_a_bad_mobile_with_the_rule(personas, mobile):

@@ -3,9 +3,11 @@
 from datetime import timedelta
 
 import pytest
+from django.db import OperationalError
 from django.test import Client
 from django.utils import timezone
 
+from jiceng.core import views_health
 from jiceng.core.management.commands.run_worker import beat
 from jiceng.core.models import WorkerHeartbeat
 
@@ -77,3 +79,17 @@ def test_the_stale_limit_is_a_setting(settings):
 
 def test_healthz_needs_no_sign_in_and_reveals_nothing_else():
     assert set(health()) == {"status", "database", "worker", "worker_heartbeat_age"}
+
+
+class UnreachableDatabase:
+    def cursor(self):
+        raise OperationalError("could not connect to server")
+
+
+def test_an_unreachable_database_is_503(monkeypatch):
+    monkeypatch.setattr(views_health, "connection", UnreachableDatabase())
+
+    response = Client().get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "database": "could not connect to server"}

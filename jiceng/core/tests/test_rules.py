@@ -233,3 +233,30 @@ def test_org_update_refuses_a_kind_that_cannot_hold_the_existing_children(world)
         orgs.org_update(SYSTEM, org=world.grid_branch, kind="general_branch")
     assert caught.value.message_dict == {"kind": ["党总支下不能有党小组"]}
     assert Org.objects.get(pk=world.grid_branch.pk).kind == before
+
+
+def test_a_grid_branch_in_a_community_serves_five_year_terms(world):
+    branch, _warnings = orgs.org_create(SYSTEM, parent=world.jiayuan_committee, name="嘉园一里第2网格党支部",
+                                        kind="branch", area=world.grid2, term_started_on=date(2024, 3, 1))
+    assert branch.term_ends_on == date(2029, 3, 1)
+
+
+def test_a_village_branch_without_a_place_serves_five_year_terms(world):
+    branch, _warnings = orgs.org_create(SYSTEM, parent=world.jiayuan_committee, name="某村党支部", kind="branch",
+                                        sector="village", term_started_on=date(2024, 3, 1))
+    assert branch.term_ends_on == date(2029, 3, 1)
+
+
+def test_a_territorial_committee_under_a_street_without_a_place_cannot_approve(world):
+    before = Org.objects.count()
+    with pytest.raises(ValidationError) as caught:
+        orgs.org_create(SYSTEM, parent=world.majiabao_committee, name="某社区党委", kind="committee",
+                        may_approve_admission=True)
+    assert caught.value.message_dict == {"may_approve_admission": ["街道党（工）委下属的社区、村党委不能审批预备党员"]}
+    assert Org.objects.count() == before
+
+
+def test_a_building_committee_under_a_street_may_hold_approval_power(world):
+    org, _warnings = orgs.org_create(SYSTEM, parent=world.majiabao_committee, name="某楼宇党委", kind="committee",
+                                     sector="building", may_approve_admission=True)
+    assert org.may_approve_admission is True

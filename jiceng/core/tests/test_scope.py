@@ -116,6 +116,14 @@ def test_an_inactive_user_sees_nothing(personas):
     assert not scope.can(street, "core.view_area", Area.objects.get(code="110106015000"))
 
 
+def test_an_inactive_user_holds_no_permission_even_for_menus(personas):
+    # reach() refuses an inactive account; permissions() (menus, tiles, /me) must agree with it.
+    street = personas["street"]
+    street.is_active = False
+
+    assert scope.permissions(street) == set()
+
+
 @pytest.mark.parametrize("anonymous", [AnonymousUser(), None])
 def test_anonymous_sees_nothing(world, anonymous):
     assert scope.reach(anonymous, "core.view_area") == NOWHERE
