@@ -70,13 +70,16 @@ def _grant_rows(actor):
     if cache is None:
         from jiceng.core.models import Grant
 
-        cache = [
-            (grant.role_id, grant.area.path if grant.area_id else None, grant.org.path if grant.org_id else None,
-             {f"{p.content_type.app_label}.{p.codename}" for p in grant.role.permissions.all()})
-            for grant in Grant.objects.filter(user=actor, revoked_at__isnull=True)
-            .select_related("area", "org", "role")
-            .prefetch_related("role__permissions__content_type")
-        ]
+        # One query: a row per (grant, permission) of the actor's active grants.
+        rows = Grant.objects.filter(user=actor, revoked_at__isnull=True).values_list(
+            "pk", "area__path", "org__path", "role__permissions__content_type__app_label",
+            "role__permissions__codename")
+        grants: dict[int, tuple] = {}
+        for pk, area_path, org_path, app_label, codename in rows:
+            entry = grants.setdefault(pk, (pk, area_path, org_path, set()))
+            if codename:
+                entry[3].add(f"{app_label}.{codename}")
+        cache = list(grants.values())
         actor._jiceng_grants = cache
     return cache
 

@@ -34,12 +34,12 @@ class Org(models.Model):
 
     name = models.CharField(_("名称"), max_length=120)
     short_name = models.CharField(_("简称"), max_length=60, blank=True)
-    pinyin = models.CharField(_("拼音首字母"), max_length=120, blank=True, db_index=True)
+    pinyin = models.CharField(_("拼音首字母"), max_length=120, blank=True)
     kind = models.CharField(_("类型"), max_length=20, choices=OrgKind.choices)
     sector = models.CharField(_("领域"), max_length=24, choices=OrgSector.choices, default=OrgSector.TERRITORIAL)
     parent = models.ForeignKey(
         "self", verbose_name=_("上级党组织"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="children",
+        related_name="children", db_index=False,  # covered by the (parent, name) index
     )
     path = PathField(_("路径"), unique=True)
     depth = models.PositiveSmallIntegerField(_("深度"), default=1)

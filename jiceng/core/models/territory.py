@@ -30,13 +30,14 @@ class Area(models.Model):
 
     code = models.CharField(_("代码"), max_length=24, unique=True)
     name = models.CharField(_("名称"), max_length=100)
-    pinyin = models.CharField(_("拼音首字母"), max_length=100, blank=True, db_index=True)
+    pinyin = models.CharField(_("拼音首字母"), max_length=100, blank=True)
     level = models.CharField(_("层级"), max_length=20, choices=AreaLevel.choices)
     parent = models.ForeignKey(
         "self",
         verbose_name=_("上级"),
         to_field="code",
         db_column="parent_code",
+        db_index=False,  # covered by the (parent, name) index
         null=True,
         blank=True,
         on_delete=models.PROTECT,

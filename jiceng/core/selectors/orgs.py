@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from jiceng.core import scope
 from jiceng.core.models import Org, Post
@@ -37,7 +38,11 @@ def org_children(actor, parent_id) -> QuerySet[Org]:
 
 
 def with_child_counts(queryset: QuerySet[Org]) -> QuerySet[Org]:
-    return queryset.annotate(child_count=Count("children"))
+    """Annotate ``child_count`` with a correlated count, computed only for the rows returned (a
+    GROUP BY would count the children of every match before the LIMIT)."""
+    children = (Org.objects.filter(parent=OuterRef("pk")).order_by().values("parent")
+                .annotate(n=Count("pk")).values("n"))
+    return queryset.annotate(child_count=Coalesce(Subquery(children), 0))
 
 
 def descendant_counts(org: Org) -> dict[str, int]:
@@ -52,7 +57,7 @@ def org_search(actor, text: str, *, limit: int = 50) -> QuerySet[Org]:
         return Org.objects.none()
     cond = Q(name__contains=text) | Q(short_name__contains=text)
     if text.isascii() and text.isalpha():
-        cond |= Q(pinyin__startswith=text.lower())
+        cond |= Q(pinyin__contains=text.lower())
     return scope.visible(actor, VIEW, _base().filter(cond)).order_by("depth", "path")[:limit]
 
 

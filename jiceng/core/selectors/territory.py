@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from jiceng.core import scope
 from jiceng.core.models import Area, Department
@@ -37,7 +38,11 @@ def area_children(actor, parent_code: str | None) -> QuerySet[Area]:
 
 
 def with_child_counts(queryset: QuerySet[Area]) -> QuerySet[Area]:
-    return queryset.annotate(child_count=Count("children"))
+    """Annotate ``child_count`` with a correlated count, computed only for the rows returned (a
+    GROUP BY would count the children of every match before the LIMIT)."""
+    children = (Area.objects.filter(parent=OuterRef("code")).order_by().values("parent")
+                .annotate(n=Count("pk")).values("n"))
+    return queryset.annotate(child_count=Coalesce(Subquery(children), 0))
 
 
 def descendant_counts(area: Area) -> dict[str, int]:
@@ -54,7 +59,7 @@ def area_search(actor, text: str, *, limit: int = 50) -> QuerySet[Area]:
         return Area.objects.none()
     cond = Q(name__contains=text)
     if text.isascii() and text.isalpha():
-        cond |= Q(pinyin__startswith=text.lower())
+        cond |= Q(pinyin__contains=text.lower())
     return (scope.visible(actor, VIEW, Area.objects.filter(cond).select_related("parent"))
             .order_by("depth", "path")[:limit])
 

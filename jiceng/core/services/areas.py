@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from jiceng.core import audit, geo, scope
@@ -97,3 +97,32 @@ def area_update(actor, *, area: Area, name: str | None = None, geometry: dict | 
     audit.record(actor, "area.update", area,
                  summary={"changes": audit.changes(before, {"name": area.name, "geometry": bool(area.geometry)})})
     return area
+
+
+PINYIN_INLINE_LIMIT = 20_000
+PINYIN_BATCH = 5_000
+
+
+def area_pinyin_fill() -> int:
+    """Fill the pinyin initials of areas that have none (after an import or a rename), in batches."""
+    table = connection.ops.quote_name(Area._meta.db_table)
+    sql = f"UPDATE {table} SET pinyin = %s WHERE id = %s"  # noqa: S608 - the table name is the model's
+    last, done = 0, 0
+    while True:
+        rows = list(Area.objects.filter(pinyin="", id__gt=last).order_by("id").values_list("id", "name")
+                    [:PINYIN_BATCH])
+        if not rows:
+            return done
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(sql, [(initials(name), pk) for pk, name in rows])
+        last, done = rows[-1][0], done + len(rows)
+
+
+def area_pinyin_schedule() -> None:
+    """Fill pinyin now when few rows lack it; otherwise hand the work to the task worker."""
+    if Area.objects.filter(pinyin="").count() <= PINYIN_INLINE_LIMIT:
+        area_pinyin_fill()
+    else:
+        from jiceng.core.tasks import fill_area_pinyin
+
+        transaction.on_commit(fill_area_pinyin.enqueue)

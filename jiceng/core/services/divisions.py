@@ -23,8 +23,7 @@ from tqdm import tqdm
 from jiceng.core import audit
 from jiceng.core.models import Area
 from jiceng.core.models.territory import AreaLevel
-from jiceng.core.pinyin import initials
-from jiceng.core.services.areas import official_path
+from jiceng.core.services.areas import area_pinyin_schedule, official_path
 
 BATCH = 5000
 MAX_REPORTED_ERRORS = 50
@@ -58,6 +57,7 @@ class DivisionImportError(Exception):
 @dataclass
 class LevelReport:
     read: int = 0
+    merged: int = 0
     added: int = 0
     renamed: int = 0
     unchanged: int = 0
@@ -108,34 +108,94 @@ def _rows(path: Path, progress: bool) -> Iterator[tuple[int, dict]]:
         raw.close()
 
 
-def _upsert_sql() -> str:
+COLUMNS = "code, name, pinyin, level, parent_code, path, depth, updated_at"
+
+
+def _upsert_sql(source: str) -> str:
+    """Insert new codes; rename changed ones (pinyin is refilled); leave unchanged rows untouched,
+    so a re-run writes nothing and maintains no index."""
     table = connection.ops.quote_name(Area._meta.db_table)
-    # The table name comes from the model; every value is a parameter.
+    # Table and column names come from this module; every value is a parameter.
     return (
-        f"INSERT INTO {table} (code, name, pinyin, level, parent_code, path, depth, updated_at) "  # noqa: S608
-        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
+        f"INSERT INTO {table} ({COLUMNS}) {source} "
         "ON CONFLICT (code) DO UPDATE SET name = excluded.name, pinyin = excluded.pinyin, "
-        "updated_at = excluded.updated_at"
+        f"updated_at = excluded.updated_at WHERE {table}.name <> excluded.name"
     )
 
 
-def _write(batch: list[tuple], report: LevelReport, now) -> None:
-    """Insert the new codes and rename the changed ones of ``batch`` [(code, name, parent, level)]."""
-    existing = dict(Area.objects.filter(code__in=[r[0] for r in batch]).values_list("code", "name"))
-    rows = []
-    for code, name, parent, level in batch:
-        known = existing.get(code)
-        if known == name:
-            report.unchanged += 1
-            continue
-        if known is None:
-            report.added += 1
-        else:
-            report.renamed += 1
-        rows.append((code, name, initials(name), level, parent, official_path(code, level), DEPTHS[level], now))
-    if rows:
-        with connection.cursor() as cursor:
-            cursor.executemany(_upsert_sql(), rows)
+class _BatchWriter:
+    """SQLite (and any other backend): executemany of the upsert in batches."""
+
+    def __init__(self, now):
+        self.now = connection.ops.adapt_datetimefield_value(now)
+        self.batch: list[tuple] = []
+        self.changed = 0
+        self.sql = _upsert_sql("VALUES (%s, %s, %s, %s, %s, %s, %s, %s)")
+
+    def add(self, code: str, name: str, parent: str | None, level: str) -> None:
+        self.batch.append((code, name, "", level, parent, official_path(code, level), DEPTHS[level], self.now))
+        if len(self.batch) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.batch:
+            with connection.cursor() as cursor:
+                cursor.executemany(self.sql, self.batch)
+                self.changed += max(cursor.rowcount, 0)
+            self.batch = []
+
+    def finish(self) -> int:
+        self.flush()
+        return self.changed
+
+    def abort(self) -> None:
+        self.batch = []
+
+
+class _CopyWriter:
+    """PostgreSQL: COPY the level into a temporary table, then one INSERT … SELECT … ON CONFLICT."""
+
+    STAGE = "jiceng_division_rows"
+
+    def __init__(self, now):
+        self.now = now
+        self.cursor = connection.cursor()
+        raw = self.cursor.cursor
+        raw.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {self.STAGE} (code varchar(24), name varchar(100), "
+                    "pinyin varchar(100), level varchar(20), parent_code varchar(24), path varchar(255), "
+                    "depth smallint, updated_at timestamptz) ON COMMIT DROP")
+        raw.execute(f"TRUNCATE {self.STAGE}")
+        self._copy = raw.copy(f"COPY {self.STAGE} ({COLUMNS}) FROM STDIN")
+        self.copy = self._copy.__enter__()
+
+    def add(self, code: str, name: str, parent: str | None, level: str) -> None:
+        self.copy.write_row((code, name, "", level, parent, official_path(code, level), DEPTHS[level], self.now))
+
+    def finish(self) -> int:
+        self._copy.__exit__(None, None, None)
+        raw = self.cursor.cursor
+        raw.execute(_upsert_sql(f"SELECT {COLUMNS} FROM {self.STAGE}"))  # noqa: S608 - names are constants
+        changed = max(raw.rowcount, 0)
+        self.cursor.close()
+        return changed
+
+    def abort(self) -> None:
+        error = DivisionImportError(["aborted"])
+        try:
+            self._copy.__exit__(type(error), error, None)
+        except DivisionImportError:
+            pass
+        self.cursor.close()
+
+
+def _writer(now):
+    return _CopyWriter(now) if connection.vendor == "postgresql" else _BatchWriter(now)
+
+
+def _level_count(level: str, province: str | None, city: str | None) -> int:
+    rows = Area.objects.filter(level=level)
+    prefix = city if city and level != AreaLevel.PROVINCE else province
+    return rows.filter(code__startswith=prefix).count() if prefix else rows.count()
 
 
 def _wanted(code: str, province: str | None, city: str | None) -> bool:
@@ -146,7 +206,12 @@ def _wanted(code: str, province: str | None, city: str | None) -> bool:
 
 def import_divisions(actor, directory: Path, *, province: str | None = None, city: str | None = None,
                      progress: bool = False) -> ImportReport:
-    """Import or refresh the division tree from ``directory``. See the module docstring."""
+    """Import or refresh the division tree from ``directory``. See the module docstring.
+
+    Pinyin initials are filled after the rows are in: at once for a small import, by the task
+    worker (``fill_area_pinyin``) for a large one, so the import itself stays close to a plain
+    bulk insert.
+    """
     directory = Path(directory)
     if city and province and not city.startswith(province):
         raise DivisionImportError([f"--city {city} 不属于 --province {province}"])
@@ -157,14 +222,19 @@ def import_divisions(actor, directory: Path, *, province: str | None = None, cit
     report = ImportReport()
     now = timezone.now()
     with transaction.atomic():
+        merged: set[str] = set()
         for spec in LEVEL_FILES:
-            report.levels[spec.level] = _import_level(directory, spec, province, city, now, progress, report)
+            report.levels[spec.level] = _import_level(directory, spec, province, city, now, progress, merged)
         audit.record(actor, "divisions.import", summary={"directory": directory.name, "province": province,
                                                          "city": city, "report": report.as_dict()})
+        area_pinyin_schedule()
     return report
 
 
-def _import_level(directory, spec: LevelFile, province, city, now, progress, report) -> LevelReport:
+def _import_level(directory, spec: LevelFile, province, city, now, progress, merged: set[str]) -> LevelReport:
+    """Read one level's file, check every row and upsert the good ones. ``merged`` carries the codes
+    of rows that repeat their parent's code (NBS lists 东莞市 as a city and as its own district, and
+    金门县 with a street and a village of the same code): they are the parent, not a new node."""
     path = _find(directory, spec.stem)
     result = LevelReport()
     problems: list[str] = []
@@ -174,43 +244,51 @@ def _import_level(directory, spec: LevelFile, province, city, now, progress, rep
         parents = Area.objects.filter(level=parent_level)
         if province:
             parents = parents.filter(code__startswith=province)
-        known_parents = set(parents.values_list("code", flat=True))
+        known_parents = set(parents.values_list("code", flat=True)) | merged
     required = {"code", "name"} | ({spec.parent_column} if spec.parent_column else set())
-    batch: list[tuple] = []
     seen: set[str] = set()
     checked_header = False
-    for line, row in _rows(path, progress):
-        if not checked_header:
-            absent = sorted(required - set(row))
-            if absent:
-                raise DivisionImportError([f"{path.name}：缺少列 {', '.join(absent)}；应有列：code, name"
-                                           + (f", {spec.parent_column}" if spec.parent_column else "")])
-            checked_header = True
-        code = (row.get("code") or "").strip()
-        name = (row.get("name") or "").strip()
-        if not _wanted(code, province, city):
-            continue
-        result.read += 1
-        problem = _row_problem(spec, code, name, row, known_parents, seen)
-        if problem:
-            problems.append(f"{path.name} 第{line}行：{problem}")
-            if len(problems) >= MAX_REPORTED_ERRORS:
-                break
-            continue
-        seen.add(code)
+    before = _level_count(spec.level, province, city)
+    writer = _writer(now)
+    try:
+        for line, row in _rows(path, progress):
+            if not checked_header:
+                absent = sorted(required - set(row))
+                if absent:
+                    raise DivisionImportError([f"{path.name}：缺少列 {', '.join(absent)}；应有列：code, name"
+                                               + (f", {spec.parent_column}" if spec.parent_column else "")])
+                checked_header = True
+            code = (row.get("code") or "").strip()
+            name = (row.get("name") or "").strip()
+            if not _wanted(code, province, city):
+                continue
+            result.read += 1
+            problem = _row_problem(spec, code, name, row, known_parents, seen)
+            if problem:
+                problems.append(f"{path.name} 第{line}行：{problem}")
+                if len(problems) >= MAX_REPORTED_ERRORS:
+                    break
+                continue
+            seen.add(code)
+            if problems:
+                continue  # keep checking, stop writing: the transaction will be rolled back
+            parent = code12(code[: spec.parent_digits]) if spec.parent_digits else None
+            if parent is not None and code12(code) == parent:
+                merged.add(parent)
+                result.merged += 1
+                continue
+            writer.add(code12(code), name, parent, spec.level)
+        if not checked_header and not problems:
+            problems.append(f"{path.name}：文件为空")
         if problems:
-            continue  # keep checking, stop writing: the transaction will be rolled back
-        parent = code12(code[: spec.parent_digits]) if spec.parent_digits else None
-        batch.append((code12(code), name, parent, spec.level))
-        if len(batch) >= BATCH:
-            _write(batch, result, now)
-            batch = []
-    if not checked_header and not problems:
-        problems.append(f"{path.name}：文件为空")
-    if problems:
-        raise DivisionImportError(problems)
-    if batch:
-        _write(batch, result, now)
+            raise DivisionImportError(problems)
+    except BaseException:
+        writer.abort()
+        raise
+    changed = writer.finish()
+    result.added = _level_count(spec.level, province, city) - before
+    result.renamed = changed - result.added
+    result.unchanged = result.read - result.merged - changed
     return result
 
 

@@ -112,11 +112,11 @@ def test_first_import_reports_every_level_and_audits_once(tree_dir):
     report = import_divisions(SYSTEM, tree_dir)
 
     assert report.as_dict() == {
-        "province": {"read": 2, "added": 2, "renamed": 0, "unchanged": 0},
-        "city": {"read": 3, "added": 3, "renamed": 0, "unchanged": 0},
-        "district": {"read": 4, "added": 4, "renamed": 0, "unchanged": 0},
-        "street": {"read": 4, "added": 4, "renamed": 0, "unchanged": 0},
-        "community": {"read": 5, "added": 5, "renamed": 0, "unchanged": 0},
+        "province": {"read": 2, "merged": 0, "added": 2, "renamed": 0, "unchanged": 0},
+        "city": {"read": 3, "merged": 0, "added": 3, "renamed": 0, "unchanged": 0},
+        "district": {"read": 4, "merged": 0, "added": 4, "renamed": 0, "unchanged": 0},
+        "street": {"read": 4, "merged": 0, "added": 4, "renamed": 0, "unchanged": 0},
+        "community": {"read": 5, "merged": 0, "added": 5, "renamed": 0, "unchanged": 0},
     }
     codes = list(Area.objects.values_list("code", flat=True))
     assert len(codes) == TREE_SIZE
@@ -193,7 +193,7 @@ def test_a_rerun_renames_a_community_and_adds_a_new_one(tmp_path, tree_dir):
 
     report = import_divisions(SYSTEM, changed)
 
-    assert vars(report.levels["community"]) == {"read": 6, "added": 1, "renamed": 1, "unchanged": 4}
+    assert vars(report.levels["community"]) == {"read": 6, "merged": 0, "added": 1, "renamed": 1, "unchanged": 4}
     assert report.levels["street"].unchanged == 4
     assert Area.objects.count() == TREE_SIZE + 1
     assert Area.objects.filter(code="110106015001").count() == 1
@@ -572,3 +572,23 @@ def test_the_shipped_beijing_extract_imports_whole():
     assert (majiabao.parent.code, majiabao.parent.name) == ("110106000000", "丰台区")
     assert Area.objects.filter(path__subtree="/11/01/06/015/", level="community").count() > 0
     assert re.search(r"community\s+读取\s+7,535\s+新增\s+7,535", out.getvalue())
+
+
+def test_a_level_repeating_its_parents_code_is_merged_into_the_parent(tmp_path, db):
+    """NBS lists 东莞市 as city 4419 and as district 441900; its streets hang under the city."""
+    tree = {
+        "provinces": [("44", "广东省")],
+        "cities": [("4419", "东莞市")],
+        "areas": [("441900", "东莞市")],
+        "streets": [("441900003", "东城街道")],
+        "villages": [("441900003001", "东城社区居委会")],
+    }
+    report = import_divisions(SYSTEM, write_tree(tmp_path / "dg", tree))
+    assert vars(report.levels["district"]) == {"read": 1, "merged": 1, "added": 0, "renamed": 0, "unchanged": 0}
+    street = Area.objects.get(code="441900003000")
+    assert street.parent_id == "441900000000"
+    assert Area.objects.get(code="441900000000").level == "city"
+    assert Area.objects.filter(path__subtree="/44/19/").count() == 3
+    again = import_divisions(SYSTEM, write_tree(tmp_path / "dg2", tree))
+    assert again.levels["district"].merged == 1
+    assert Area.objects.count() == 4
