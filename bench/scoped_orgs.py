@@ -410,7 +410,10 @@ def run(args) -> int:
 
         base_children = Org.objects.select_related("area", "parent").filter(parent_id=parent_id)
         cases = [
-            Case("children", "unscoped", lambda: list(with_child_counts(base_children).order_by("path")[:PAGE])),
+            # The endpoint must 404 a missing parent with or without scope, so the unscoped baseline
+            # fetches the parent too.
+            Case("children", "unscoped", lambda: (Org.objects.get(pk=parent_id),
+                                                  list(with_child_counts(base_children).order_by("path")[:PAGE]))),
             Case("children", "org grant, per request", children(branch_user), branch_user),
             Case("children", "org grant, grants cached", children(branch_user), branch_user, warm=True),
             Case("children", "area grant, per request", children(street_user), street_user),

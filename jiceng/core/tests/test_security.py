@@ -30,12 +30,6 @@ STREET_MOBILE = "13912340001"  # personas get 1391234NNNN, NNNN = index in PERSO
 CLASSES_MESSAGE = "密码须包含大写字母、小写字母、数字、符号中的至少 3 类。"
 
 
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    """PBKDF2 at full strength costs ~0.3 s a hash; these tests are about the rules around it."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 # --- a) password rules -----------------------------------------------------------------------
 
 def codes_of(password: str) -> list[str]:

@@ -20,12 +20,6 @@ ME = "/api/v1/me"
 RAW_TOKEN = re.compile(r"jc_[A-Za-z0-9_-]{43}")
 
 
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    """PBKDF2 at full strength costs ~0.3 s a hash; tokens do not depend on it."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def issue(username: str, *args: str) -> str:
     out = io.StringIO()
     call_command("issue_token", username, *args, stdout=out)

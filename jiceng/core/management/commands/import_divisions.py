@@ -34,5 +34,6 @@ class Command(BaseCommand):
         for level, r in report.levels.items():
             self.stdout.write(
                 f"{level:10} 读取 {r.read:>8,}  新增 {r.added:>8,}  更名 {r.renamed:>6,}  未变 {r.unchanged:>8,}"
+                f"  并入上级 {r.merged:>4,}"
             )
         self.stdout.write(self.style.SUCCESS(f"完成：{elapsed:.1f} 秒，峰值内存 {peak:.0f} MB"))
