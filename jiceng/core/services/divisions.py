@@ -82,21 +82,34 @@ def _find(directory: Path, stem: str) -> Path | None:
     return None
 
 
-def _rows(path: Path, progress: bool) -> Iterator[tuple[int, dict]]:
-    """(line number, row) of a CSV file; damaged gzip and encoding errors become clear messages."""
+def _rows(path: Path, progress: bool, columns: list[str]) -> Iterator[tuple[int, list[str]]]:
+    """(line number, [values of ``columns``]) of a CSV file. A missing column, damaged gzip or bad
+    encoding becomes a clear message."""
     size = path.stat().st_size
     raw = path.open("rb")
     bar = tqdm(total=size, unit="B", unit_scale=True, desc=path.name, disable=not progress, leave=False)
     try:
         binary = gzip.GzipFile(fileobj=raw) if path.suffix == ".gz" else raw
         text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
-        reader = csv.DictReader(text)
+        reader = csv.reader(text)
+        header = [h.strip() for h in next(reader, [])]
+        if not header:
+            raise DivisionImportError([f"{path.name}：文件为空"])
+        absent = [c for c in columns if c not in header]
+        if absent:
+            expected = ", ".join(columns)
+            raise DivisionImportError([f"{path.name}：缺少列 {', '.join(sorted(absent))}；应有列：{expected}"])
+        where = [header.index(c) for c in columns]
+        width = len(header)
         last = 0
-        for row in reader:
-            position = raw.tell()
-            bar.update(position - last)
-            last = position
-            yield reader.line_num, row
+        for n, row in enumerate(reader):
+            if n % 4096 == 0 and progress:
+                position = raw.tell()
+                bar.update(position - last)
+                last = position
+            if len(row) < width:
+                row = row + [""] * (width - len(row))
+            yield reader.line_num, [row[i].strip() for i in where]
     except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
         raise DivisionImportError([f"{path.name}：压缩文件不完整或已损坏（{exc}），未导入任何数据"]) from exc
     except UnicodeDecodeError as exc:
@@ -245,25 +258,18 @@ def _import_level(directory, spec: LevelFile, province, city, now, progress, mer
         if province:
             parents = parents.filter(code__startswith=province)
         known_parents = set(parents.values_list("code", flat=True)) | merged
-    required = {"code", "name"} | ({spec.parent_column} if spec.parent_column else set())
+    columns = ["code", "name"] + ([spec.parent_column] if spec.parent_column else [])
     seen: set[str] = set()
     checked_header = False
     before = _level_count(spec.level, province, city)
     writer = _writer(now)
     try:
-        for line, row in _rows(path, progress):
-            if not checked_header:
-                absent = sorted(required - set(row))
-                if absent:
-                    raise DivisionImportError([f"{path.name}：缺少列 {', '.join(absent)}；应有列：code, name"
-                                               + (f", {spec.parent_column}" if spec.parent_column else "")])
-                checked_header = True
-            code = (row.get("code") or "").strip()
-            name = (row.get("name") or "").strip()
+        for line, (code, name, *parent_value) in _rows(path, progress, columns):
+            checked_header = True
             if not _wanted(code, province, city):
                 continue
             result.read += 1
-            problem = _row_problem(spec, code, name, row, known_parents, seen)
+            problem = _row_problem(spec, code, name, parent_value[0] if parent_value else "", known_parents, seen)
             if problem:
                 problems.append(f"{path.name} 第{line}行：{problem}")
                 if len(problems) >= MAX_REPORTED_ERRORS:
@@ -292,7 +298,7 @@ def _import_level(directory, spec: LevelFile, province, city, now, progress, mer
     return result
 
 
-def _row_problem(spec: LevelFile, code: str, name: str, row: dict, known_parents: set[str],
+def _row_problem(spec: LevelFile, code: str, name: str, parent: str, known_parents: set[str],
                  seen: set[str]) -> str | None:
     if len(code) != spec.digits or not (code.isascii() and code.isdigit()):
         return f"代码 {code!r} 应为 {spec.digits} 位数字"
@@ -303,7 +309,6 @@ def _row_problem(spec: LevelFile, code: str, name: str, row: dict, known_parents
     if code in seen:
         return f"代码 {code} 重复出现"
     if spec.parent_digits:
-        parent = (row.get(spec.parent_column) or "").strip()
         if parent != code[: spec.parent_digits]:
             return f"代码 {code} 与上级代码 {parent!r} 不一致"
         if code12(parent) not in known_parents:
