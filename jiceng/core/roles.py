@@ -40,3 +40,8 @@ def sync_builtin_roles() -> None:
         # Permissions of apps migrated later appear on their own post_migrate; a test checks that
         # every registered permission exists once all apps are migrated.
         role.permissions.set([all_perms[p] for p in wanted.get(code, ()) if p in all_perms])
+    from django.contrib.auth import get_user_model
+
+    from jiceng.core import scope
+
+    scope.grants_changed(get_user_model().objects.filter(grants__isnull=False).distinct())

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
@@ -65,30 +66,66 @@ def _outermost(paths) -> tuple[str, ...]:
     return tuple(kept)
 
 
-def _grant_rows(actor):
-    cache = getattr(actor, "_jiceng_grants", None)
-    if cache is None:
-        from jiceng.core.models import Grant
+GRANTS_CACHE_SECONDS = 600
 
-        # One query: a row per (grant, permission) of the actor's active grants.
-        rows = Grant.objects.filter(user=actor, revoked_at__isnull=True).values_list(
-            "pk", "area__path", "org__path", "role__permissions__content_type__app_label",
-            "role__permissions__codename")
-        grants: dict[int, tuple] = {}
-        for pk, area_path, org_path, app_label, codename in rows:
-            entry = grants.setdefault(pk, (pk, area_path, org_path, set()))
-            if codename:
-                entry[3].add(f"{app_label}.{codename}")
-        cache = list(grants.values())
-        actor._jiceng_grants = cache
-    return cache
+
+def _load_grant_rows(actor) -> list[tuple]:
+    """One query: a row per (grant, permission) of the actor's active grants."""
+    from jiceng.core.models import Grant
+
+    rows = Grant.objects.filter(user=actor, revoked_at__isnull=True).values_list(
+        "pk", "area__path", "org__path", "role__permissions__content_type__app_label",
+        "role__permissions__codename")
+    grants: dict[int, tuple] = {}
+    for pk, area_path, org_path, app_label, codename in rows:
+        entry = grants.setdefault(pk, (pk, area_path, org_path, set()))
+        if codename:
+            entry[3].add(f"{app_label}.{codename}")
+    return list(grants.values())
+
+
+def _grant_rows(actor):
+    """The actor's grants, memoised on the actor (one request) and in the cache across requests.
+
+    The cache key carries ``User.grants_version``, which every change to a user's grants (and every
+    move of an organization that holds grants) increments; the user row is read on each request
+    anyway, so a revocation takes effect on the very next request.
+    """
+    rows = getattr(actor, "_jiceng_grants", None)
+    if rows is None:
+        version = getattr(actor, "grants_version", None)
+        joined = getattr(actor, "date_joined", None)
+        key = None
+        if version is not None:  # the join time tells a re-used primary key from the old account
+            key = f"jiceng:grants:{actor.pk}:{joined.timestamp() if joined else 0}:{version}"
+        rows = cache.get(key) if key else None
+        if rows is None:
+            rows = _load_grant_rows(actor)
+            if key:
+                cache.set(key, rows, GRANTS_CACHE_SECONDS)
+        actor._jiceng_grants = rows
+    return rows
+
+
+def grants_changed(users) -> None:
+    """Invalidate the cached grants of ``users`` (a queryset or a list of users)."""
+    from django.db.models import F
+
+    from jiceng.core.models import User
+
+    ids = list(users.values_list("pk", flat=True)) if hasattr(users, "values_list") else [u.pk for u in users]
+    User.objects.filter(pk__in=ids).update(grants_version=F("grants_version") + 1)
+    for user in [] if hasattr(users, "values_list") else users:
+        forget(user)
 
 
 def forget(actor) -> None:
-    """Drop the cached grants of ``actor`` (after its grants changed)."""
+    """Drop the grants memoised on ``actor`` and re-read its grants version (after its grants changed)."""
     for attr in ("_jiceng_grants", "_jiceng_reach"):
         if hasattr(actor, attr):
             delattr(actor, attr)
+    if getattr(actor, "grants_version", None) is not None and actor.pk is not None:
+        actor.refresh_from_db(fields=["grants_version"])
 
 
 def reach(actor, perm: str) -> Reach:

@@ -35,6 +35,7 @@ class User(AbstractUser):
     department = models.ForeignKey(Department, verbose_name=_("职能部门"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="staff")
     is_demo = models.BooleanField(_("演示账号"), default=False)
+    grants_version = models.PositiveIntegerField(_("授权版本"), default=0, editable=False)
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("用户")

@@ -148,7 +148,7 @@ def grant_create(actor, *, user, role: Role, area: Area | None = None, org: Org 
     grant = Grant.objects.create(user=user, role=role, area=area, org=org, granted_by=_user_or_none(actor))
     audit.record(actor, "grant.create", grant, node_path=node.path if node else "",
                  summary={"user": user.username, "role": role.code, "node": str(node) if node else "全部"})
-    scope.forget(user)
+    scope.grants_changed([user])
     return grant
 
 
@@ -164,6 +164,7 @@ def grant_revoke(actor, *, grant: Grant) -> Grant:
         node = grant.node
         audit.record(actor, "grant.revoke", grant, node_path=node.path if node else "",
                      summary={"user": grant.user.username, "role": grant.role.code})
+        scope.grants_changed([grant.user])
     return grant
 
 

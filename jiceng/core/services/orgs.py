@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Value
@@ -154,6 +155,9 @@ def org_update(actor, *, org: Org, parent: Org | type[...] | None = ..., **chang
             path=Concat(Value(new_path), Substr("path", len(old_path) + 1)), depth=F("depth") + delta
         )
         org.parent, org.path, org.depth = new_parent, new_path, org.depth + delta
+        # Grants on the moved organizations now cover other paths.
+        scope.grants_changed(get_user_model().objects.filter(
+            grants__org__path__subtree=new_path, grants__revoked_at__isnull=True).distinct())
     org.save()
     diff = audit.changes(before, _snapshot(org))
     audit.record(actor, "org.update", org, summary={"changes": diff, "warnings": warnings})

@@ -11,7 +11,7 @@ from django.test import Client
 from jiceng.core import scope
 from jiceng.core.models import Area, AuditEvent, Grant, Org, Role
 from jiceng.core.scope import Reach, _outermost
-from jiceng.core.services import accounts
+from jiceng.core.services import accounts, orgs
 from jiceng.core.tests.conftest import PASSWORD, SYSTEM
 
 FENGTAI = "/11/01/06/"
@@ -289,3 +289,21 @@ def test_a_superuser_cannot_grant_or_create_accounts(superuser, personas):
     with pytest.raises(PermissionDenied):
         accounts.user_create(superuser, username="x1", display_name="x", password=PASSWORD)
     assert (Grant.objects.count(), get_user_model().objects.count(), AuditEvent.objects.count()) == before
+
+
+def test_grants_are_cached_across_requests_until_they_change(personas, world, django_assert_num_queries):
+    street = personas["street"]
+    scope.reach(fresh(street), "core.view_area")
+    again = fresh(street)
+    with django_assert_num_queries(0):
+        assert scope.reach(again, "core.view_area").areas == (MAJIABAO,)
+    grant(street, "street_worker", area=world.bajiao)
+    assert scope.reach(fresh(street), "core.view_area").areas == (MAJIABAO, world.bajiao.path)
+
+
+def test_moving_an_organization_refreshes_the_grants_that_cover_it(personas, world):
+    branch = personas["branch"]
+    assert scope.reach(fresh(branch), "core.view_org").orgs == (world.grid_branch.path,)
+    orgs.org_update(SYSTEM, org=world.grid_branch, parent=world.bajiao_community_committee)
+    moved = Org.objects.get(pk=world.grid_branch.pk)
+    assert scope.reach(fresh(branch), "core.view_org").orgs == (moved.path,)
