@@ -361,7 +361,7 @@ def test_a_session_idle_for_more_than_thirty_minutes_is_signed_out(client_for):
 
 def manage(tmp_path, *args: str, **overrides: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith("JICENG_") and k not in {"DATABASE_URL", "REDIS_URL"}}
+           if not k.startswith("JICENG_") and k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update({
         "JICENG_ENV": "production",
         "JICENG_SECRET_KEY": secrets.token_urlsafe(45),
