@@ -50,11 +50,12 @@ def workbench(request):
     counts = []
     for grant in grants:
         if grant.area_id:
-            counts.append((grant, area_selectors.descendant_counts(grant.area)))
+            counts.append((grant, area_selectors.descendant_counts(grant.area),
+                           org_selectors.counts_in_territory(grant.area)))
         elif grant.org_id:
-            counts.append((grant, org_selectors.descendant_counts(grant.org)))
+            counts.append((grant, org_selectors.descendant_counts(grant.org), {}))
         else:
-            counts.append((grant, {}))
+            counts.append((grant, {}, {}))
     return render(request, "core/workbench.html", {"grants": counts, "tiles": tiles})
 
 

@@ -51,6 +51,13 @@ def descendant_counts(org: Org) -> dict[str, int]:
     return {row["kind"]: row["n"] for row in rows}
 
 
+def counts_in_territory(area) -> dict[str, int]:
+    """How many organizations of each kind are placed in ``area``'s subtree (属地)."""
+    rows = (Org.objects.filter(area__path__subtree=area.path, is_active=True)
+            .values("kind").annotate(n=Count("id")).order_by())
+    return {row["kind"]: row["n"] for row in rows}
+
+
 def org_search(actor, text: str, *, limit: int = 50) -> QuerySet[Org]:
     text = text.strip()
     if not text:
