@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "jiceng.core.middleware.SecurityHeadersMiddleware",
+    "jiceng.core.middleware.ApiErrorMiddleware",
 ]
 
 ROOT_URLCONF = "jiceng.urls"

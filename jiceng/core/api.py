@@ -6,10 +6,11 @@ from datetime import date, datetime
 
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from jiceng.core import scope
 from jiceng.core.models import Area, Org
+from jiceng.core.pagination import Pagination
 from jiceng.core.selectors import accounts as account_selectors
 from jiceng.core.selectors import orgs as org_selectors
 from jiceng.core.selectors import territory as area_selectors
@@ -95,7 +96,7 @@ class AreaDetailOut(AreaOut):
 
 
 @router.get("/areas", response={200: list[AreaOut], **ERRORS}, tags=["territory"])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def area_list(request, parent: str | None = None, q: str | None = None):
     """Children of ``parent`` (a code), or the caller's top nodes; ``q`` searches by name or pinyin."""
     if q:
@@ -232,7 +233,7 @@ def _parent_arg(request, parent_id: int | None) -> Org | None:
 
 
 @router.get("/orgs", response={200: list[OrgOut], **ERRORS}, tags=["orgs"])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def org_list(request, parent: int | None = None, q: str | None = None):
     """Children of ``parent`` (an id), or the caller's top organizations; ``q`` searches."""
     if q:
@@ -289,7 +290,7 @@ class AuditFilter(Schema):
 
 
 @router.get("/audit", response={200: list[AuditOut], **ERRORS}, tags=["audit"])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def audit_list(request, filters: Query[AuditFilter]):
     """The audit trail, newest first. Auditors only."""
     return account_selectors.audit_list(

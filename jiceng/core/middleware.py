@@ -37,3 +37,26 @@ class SecurityHeadersMiddleware:
             response.headers.setdefault("Content-Security-Policy", self.csp)
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
         return response
+
+
+class ApiErrorMiddleware:
+    """Errors Django raises before the API sees a request (an unknown URL, a method the path does not
+    take) answer in the API's error schema rather than as an HTML page."""
+
+    MESSAGES = {404: "未找到", 405: "该地址不支持此请求方法"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (request.path.startswith("/api/") and response.status_code in self.MESSAGES
+                and not response.get("Content-Type", "").startswith("application/json")):
+            from django.http import JsonResponse
+
+            replaced = JsonResponse({"detail": self.MESSAGES[response.status_code], "errors": []},
+                                    status=response.status_code)
+            if response.has_header("Allow"):
+                replaced["Allow"] = response["Allow"]
+            return replaced
+        return response

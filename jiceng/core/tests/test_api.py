@@ -253,3 +253,16 @@ def test_session_auth_works_for_the_api(client_for):
 def test_openapi_docs_are_public(client, db):
     assert client.get("/api/v1/docs").status_code == 200
     assert "/api/v1/orgs" in client.get("/api/v1/openapi.json").json()["paths"]
+
+
+def test_unknown_api_paths_and_methods_answer_in_the_error_schema(client, db):
+    missing = client.get("/api/v1/no-such-thing")
+    assert (missing.status_code, missing.json()) == (404, {"detail": "未找到", "errors": []})
+    wrong_method = client.delete("/api/v1/me")
+    assert wrong_method.status_code == 405
+    assert wrong_method.json()["errors"] == []
+
+
+def test_pagination_bounds_are_a_field_error(token_for):
+    body = json_get(token_for("street"), "/api/v1/areas?offset=9223372036854775808", 422)
+    assert body["errors"][0]["field"] == "offset"
