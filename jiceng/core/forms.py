@@ -8,7 +8,10 @@ from jiceng.core import lockout
 from jiceng.core.auth import AccountLocked, lockout_key
 from jiceng.core.http import client_ip
 from jiceng.core.models import Area, Org, Role
-from jiceng.core.models.orgs import OrgKind, OrgSector
+from jiceng.core.models.orgs import OrgKind, OrgSector, PostTitle
+from jiceng.core.models.territory import AreaLevel
+
+LOCAL_LEVELS = [AreaLevel.GRID, AreaLevel.BUILDING, AreaLevel.BUSINESS_DISTRICT, AreaLevel.PARK]
 
 DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
@@ -89,6 +92,22 @@ class OrgForm(forms.Form):
         data = {f: getattr(org, f) for f in cls.base_fields if f != "area"}
         data["area"] = org.area.code if org.area_id else ""
         return data
+
+
+class LocalAreaForm(forms.Form):
+    level = forms.ChoiceField(label=_("类别"), choices=[(lv.value, lv.label) for lv in LOCAL_LEVELS])
+    name = forms.CharField(label=_("名称"), max_length=100)
+    geometry = forms.JSONField(label=_("边界（GeoJSON，可留空）"), required=False,
+                               widget=forms.Textarea(attrs={"rows": 4}),
+                               help_text=_("Polygon 或 MultiPolygon，WGS84 经纬度；批量导入请用 import_grids"))
+
+
+class PostForm(forms.Form):
+    title = forms.ChoiceField(label=_("职务"), choices=PostTitle.choices)
+    holder_name = forms.CharField(label=_("姓名"), max_length=50)
+    term_start = forms.DateField(label=_("任期开始"), widget=DATE)
+    term_end = forms.DateField(label=_("任期结束"), required=False, widget=DATE,
+                               help_text=_("可留空；党委 5 年、党总支 3 年、党支部 3 年（社区、村党支部 5 年）"))
 
 
 class UserCreateForm(forms.Form):

@@ -10,12 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiceng.core import audit, registry, scope
-from jiceng.core.forms import LoginForm, OrgForm
+from jiceng.core.forms import LocalAreaForm, LoginForm, OrgForm, PostForm
 from jiceng.core.models import Org
 from jiceng.core.pages import paginate, run_service
 from jiceng.core.selectors import accounts as account_selectors
 from jiceng.core.selectors import orgs as org_selectors
 from jiceng.core.selectors import territory as area_selectors
+from jiceng.core.services import areas as area_services
 from jiceng.core.services import orgs as org_services
 
 
@@ -83,8 +84,24 @@ def area_detail(request, code):
         "parent_visible": bool(area.parent_id) and scope.can(request.user, "core.view_area", area.parent),
         "map_features": _features(area, page.object_list),
         "orgs": scope.visible(request.user, "core.view_org", Org.objects.filter(area=area))[:20],
+        "can_add": scope.can(request.user, "core.add_area", area),
     }
     return render(request, "core/area_detail.html", context)
+
+
+@login_required
+def area_create(request, code):
+    parent = area_selectors.area_get(request.user, code)
+    scope.require(request.user, "core.add_area", parent)
+    form = LocalAreaForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        area = run_service(form, lambda: area_services.area_create_local(
+            request.user, parent=parent, level=form.cleaned_data["level"], name=form.cleaned_data["name"],
+            geometry=form.cleaned_data["geometry"] or None))
+        if area:
+            messages.success(request, _("已新增 %(name)s（%(code)s）") % {"name": area.name, "code": area.code})
+            return redirect("core:area_detail", code=area.code)
+    return render(request, "core/area_form.html", {"form": form, "parent": parent})
 
 
 def _crumbs(user, perm, ancestors, current, url_of) -> list[dict]:
@@ -152,6 +169,20 @@ def org_create(request, parent_id=None):
                 messages.warning(request, w)
             return redirect("core:org_detail", org_id=org.pk)
     return render(request, "core/org_form.html", {"form": form, "parent": parent, "org": None})
+
+
+@login_required
+def post_new(request, org_id):
+    org = org_selectors.org_get(request.user, org_id)
+    scope.require(request.user, "core.change_org", org)
+    form = PostForm(request.POST or None, initial={"term_start": org.term_started_on, "term_end": org.term_ends_on})
+    if request.method == "POST" and form.is_valid():
+        post = run_service(form, lambda: org_services.post_assign(request.user, org=org, **form.cleaned_data))
+        if post:
+            messages.success(request, _("已任命 %(name)s 为%(title)s") % {"name": post.holder_name,
+                                                                      "title": post.get_title_display()})
+            return redirect("core:org_detail", org_id=org.pk)
+    return render(request, "core/post_form.html", {"form": form, "org": org})
 
 
 @login_required

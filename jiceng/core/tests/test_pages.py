@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from jiceng.core.models import AuditEvent, Grant, Org, Role
+from jiceng.core.models import Area, AuditEvent, Grant, Org, Role
 from jiceng.core.services import orgs
 from jiceng.core.tests.conftest import PASSWORD, SYSTEM, official
 
@@ -390,3 +390,53 @@ def test_the_area_page_does_not_grow_with_the_children(client_for, world, django
         response = client.get(url)
     assert len(response.context["page"].object_list) == 32
     assert len(response.context["orgs"]) == 20
+
+
+def test_branch_secretary_appoints_a_committee_member(client_for, world):
+    response = client_for("branch").post(f"/orgs/{world.grid_branch.pk}/posts/new/", {
+        "title": "organization", "holder_name": "王组织", "term_start": "2024-03-01", "term_end": "2029-03-01"})
+    assert response.status_code == 302
+    post = world.grid_branch.posts.get(title="organization")
+    assert (post.holder_name, str(post.term_end)) == ("王组织", "2029-03-01")
+    assert AuditEvent.objects.filter(action="post.assign", actor_label="branch").count() == 1
+
+
+def test_appointing_with_a_term_ending_before_it_starts_changes_nothing(client_for, world):
+    response = client_for("branch").post(f"/orgs/{world.grid_branch.pk}/posts/new/", {
+        "title": "organization", "holder_name": "王组织", "term_start": "2024-03-01", "term_end": "2023-03-01"})
+    assert response.status_code == 200
+    assert "任期结束日期应晚于开始日期" in response.content.decode()
+    assert not world.grid_branch.posts.exists()
+
+
+def test_appointing_needs_the_change_permission_and_the_scope(client_for, world):
+    data = {"title": "secretary", "holder_name": "某人", "term_start": "2024-03-01"}
+    assert client_for("grid").post(f"/orgs/{world.grid_branch.pk}/posts/new/", data).status_code == 403
+    assert client_for("street").post(f"/orgs/{world.bajiao_committee.pk}/posts/new/", data).status_code == 404
+    assert not world.grid_branch.posts.exists()
+    assert not world.bajiao_committee.posts.exists()
+
+
+def test_street_worker_adds_a_building_under_its_street(client_for, world):
+    response = client_for("street").post("/areas/110106015000/new/", {"level": "building", "name": "搜宝商务中心"})
+    assert response.status_code == 302
+    building = Area.objects.get(parent=world.majiabao, name="搜宝商务中心")
+    assert (building.code, building.level, building.pinyin) == ("110106015000B001", "building", "sbswzx")
+    assert AuditEvent.objects.filter(action="area.create", object_id=str(building.pk)).count() == 1
+
+
+def test_adding_a_grid_under_a_district_is_refused_in_words(client_for, world):
+    before = Area.objects.count()
+    response = client_for("district").post("/areas/110106000000/new/", {"level": "grid", "name": "某网格"})
+    assert response.status_code == 200
+    assert "网格不能设在区县之下" in response.content.decode()
+    assert Area.objects.count() == before
+
+
+@pytest.mark.parametrize(("username", "status"), [("community", 403), ("grid", 404), ("dept", 403),
+                                                  ("branch", 404), ("auditor", 404)])
+def test_adding_places_needs_the_add_permission(client_for, world, username, status):
+    before = Area.objects.count()
+    response = client_for(username).post("/areas/110106015001/new/", {"level": "grid", "name": "第9网格"})
+    assert response.status_code == status
+    assert Area.objects.count() == before
