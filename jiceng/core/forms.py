@@ -1,3 +1,5 @@
+import json
+
 from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth import forms as auth_forms
@@ -97,9 +99,18 @@ class OrgForm(forms.Form):
 class LocalAreaForm(forms.Form):
     level = forms.ChoiceField(label=_("类别"), choices=[(lv.value, lv.label) for lv in LOCAL_LEVELS])
     name = forms.CharField(label=_("名称"), max_length=100)
-    geometry = forms.JSONField(label=_("边界（GeoJSON，可留空）"), required=False,
+    geometry = forms.CharField(label=_("边界（GeoJSON，可留空）"), required=False,
                                widget=forms.Textarea(attrs={"rows": 4}),
                                help_text=_("Polygon 或 MultiPolygon，WGS84 经纬度；批量导入请用 import_grids"))
+
+    def clean_geometry(self):
+        text = self.cleaned_data.get("geometry", "").strip()
+        if not text:
+            return None
+        try:
+            return json.loads(text)
+        except ValueError as exc:
+            raise forms.ValidationError(_("不是有效的 JSON：%(e)s") % {"e": exc}) from exc
 
 
 class PostForm(forms.Form):

@@ -97,7 +97,7 @@ def area_create(request, code):
     if request.method == "POST" and form.is_valid():
         area = run_service(form, lambda: area_services.area_create_local(
             request.user, parent=parent, level=form.cleaned_data["level"], name=form.cleaned_data["name"],
-            geometry=form.cleaned_data["geometry"] or None))
+            geometry=form.cleaned_data["geometry"]))
         if area:
             messages.success(request, _("已新增 %(name)s（%(code)s）") % {"name": area.name, "code": area.code})
             return redirect("core:area_detail", code=area.code)

@@ -440,3 +440,12 @@ def test_adding_places_needs_the_add_permission(client_for, world, username, sta
     response = client_for(username).post("/areas/110106015001/new/", {"level": "grid", "name": "第9网格"})
     assert response.status_code == status
     assert Area.objects.count() == before
+
+
+def test_a_grid_with_a_bad_boundary_is_refused_next_to_the_field(client_for, world):
+    before = Area.objects.count()
+    response = client_for("street").post("/areas/110106015002/new/", {"level": "grid", "name": "第1网格",
+                                                                      "geometry": "{not json"})
+    assert response.status_code == 200
+    assert "不是有效的 JSON" in response.content.decode()
+    assert Area.objects.count() == before
