@@ -177,5 +177,3 @@ def load_demo(out=None) -> list[tuple[str, str, str]]:
         made = builder.build()
         return builder.accounts(made)
 
-
-DEMO_ACCOUNTS = ["district", "street", "community", "branch", "grid", "dept", "auditor", "security", "admin"]

@@ -11,9 +11,7 @@ from jiceng.core.auth import AccountLocked, lockout_key
 from jiceng.core.http import client_ip
 from jiceng.core.models import Area, Org, Role
 from jiceng.core.models.orgs import OrgKind, OrgSector, PostTitle
-from jiceng.core.models.territory import AreaLevel
-
-LOCAL_LEVELS = [AreaLevel.GRID, AreaLevel.BUILDING, AreaLevel.BUSINESS_DISTRICT, AreaLevel.PARK]
+from jiceng.core.services.areas import LOCAL_LETTERS
 
 DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
@@ -97,7 +95,7 @@ class OrgForm(forms.Form):
 
 
 class LocalAreaForm(forms.Form):
-    level = forms.ChoiceField(label=_("类别"), choices=[(lv.value, lv.label) for lv in LOCAL_LEVELS])
+    level = forms.ChoiceField(label=_("类别"), choices=[(lv.value, lv.label) for lv in LOCAL_LETTERS])
     name = forms.CharField(label=_("名称"), max_length=100)
     geometry = forms.CharField(label=_("边界（GeoJSON，可留空）"), required=False,
                                widget=forms.Textarea(attrs={"rows": 4}),

@@ -17,7 +17,6 @@ class AreaLevel(models.TextChoices):
 
 
 OFFICIAL_LEVELS = (AreaLevel.PROVINCE, AreaLevel.CITY, AreaLevel.DISTRICT, AreaLevel.STREET, AreaLevel.COMMUNITY)
-PLACE_LEVELS = (AreaLevel.BUILDING, AreaLevel.BUSINESS_DISTRICT, AreaLevel.PARK)
 
 
 class Area(models.Model):
@@ -58,10 +57,6 @@ class Area(models.Model):
 
     def __str__(self):
         return self.name
-
-    @property
-    def is_official(self) -> bool:
-        return self.level in OFFICIAL_LEVELS
 
 
 Area.scope_area_field = "path"

@@ -38,6 +38,26 @@ def official_path(code12: str, level: str) -> str:
     return "/" + "/".join(segments) + "/"
 
 
+NAME_MAX = Area._meta.get_field("name").max_length
+
+
+def _name_problem(name: str) -> str | None:
+    if not name.strip():
+        return _("请填写名称")
+    if len(name.strip()) > NAME_MAX:
+        return _("名称不能超过 %(n)d 个字") % {"n": NAME_MAX}
+    return None
+
+
+def _next_local_code(parent: Area, letter: str) -> str:
+    """The parent's code, the letter and one more than the highest number in use (never re-used)."""
+    prefix = parent.code + letter
+    numbers = [int(code[len(prefix):]) for code in
+               Area.objects.filter(code__startswith=prefix).values_list("code", flat=True)
+               if code[len(prefix):].isdigit()]
+    return f"{prefix}{max(numbers, default=0) + 1:03d}"
+
+
 @transaction.atomic
 def area_create_local(actor, *, parent: Area, level: str, name: str, geometry: dict | None = None,
                       latitude: float | None = None, longitude: float | None = None) -> Area:
@@ -50,8 +70,9 @@ def area_create_local(actor, *, parent: Area, level: str, name: str, geometry: d
     elif parent.level not in LOCAL_PARENTS[level]:
         errors["parent"] = [_("%(level)s不能设在%(parent)s之下") % {
             "level": AreaLevel(level).label, "parent": parent.get_level_display()}]
-    if not name.strip():
-        errors["name"] = [_("请填写名称")]
+    name_problem = _name_problem(name)
+    if name_problem:
+        errors["name"] = [name_problem]
     if geometry is not None:
         problem = geo.geometry_problem(geometry)
         if problem:
@@ -61,9 +82,7 @@ def area_create_local(actor, *, parent: Area, level: str, name: str, geometry: d
     if parent.children.filter(level=level, name=name.strip()).exists():
         message = _("%(parent)s下已有同名的%(level)s") % {"parent": parent.name, "level": AreaLevel(level).label}
         raise ValidationError({"name": [message]})
-    letter = LOCAL_LETTERS[level]
-    taken = parent.children.filter(code__startswith=parent.code + letter).count()
-    code = f"{parent.code}{letter}{taken + 1:03d}"
+    code = _next_local_code(parent, LOCAL_LETTERS[level])
     if latitude is None and geometry is not None:
         longitude, latitude = geo.representative_point(geometry)
     area = Area.objects.create(
@@ -84,8 +103,9 @@ def area_update(actor, *, area: Area, name: str | None = None, geometry: dict | 
     if name is not None:
         if area.level in OFFICIAL_LEVELS:
             raise ValidationError({"name": [_("行政区划名称以国家统计局区划代码为准，请通过 import_divisions 更新")]})
-        if not name.strip():
-            raise ValidationError({"name": [_("请填写名称")]})
+        name_problem = _name_problem(name)
+        if name_problem:
+            raise ValidationError({"name": [name_problem]})
         area.name, area.pinyin = name.strip(), initials(name.strip())
     if geometry is not None:
         problem = geo.geometry_problem(geometry)

@@ -233,3 +233,24 @@ def test_command_refuses_a_missing_file(world, tmp_path):
         call_command("import_grids", str(tmp_path / "absent.geojson"), stdout=io.StringIO())
 
     assert snapshot() == before
+
+
+def test_grid_codes_are_never_reused_after_a_gap(world):
+    from jiceng.core.services import areas
+
+    gap = world.jiayuan.code + "G007"
+    Area.objects.filter(code=world.grid1.code).update(code=gap, path=world.jiayuan.path + "G007/")
+    made = areas.area_create_local(SYSTEM, parent=world.jiayuan, level="grid", name="第3网格")
+    assert made.code == world.jiayuan.code + "G008"
+
+
+def test_an_overlong_grid_name_is_a_clear_error_and_writes_nothing(world):
+    data = {"type": "FeatureCollection", "features": [{
+        "type": "Feature", "properties": {"name": "网" * 101, "community": world.jiaomen.code},
+        "geometry": {"type": "Polygon", "coordinates": [[[116.37, 39.84], [116.38, 39.84], [116.38, 39.85],
+                                                         [116.37, 39.84]]]}}]}
+    before = Area.objects.count()
+    with pytest.raises(GridImportError) as caught:
+        import_grids(SYSTEM, data)
+    assert "名称不能超过 100 个字" in "\n".join(caught.value.problems)
+    assert Area.objects.count() == before
