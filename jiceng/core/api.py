@@ -214,10 +214,10 @@ def _area_arg(request, code: str | None) -> Area | None:
 
     if not code:
         return None
-    area = Area.objects.filter(code=code).first()
-    if area is None:
-        raise ValidationError({"area": [_("属地代码 %(code)s 不存在") % {"code": code}]})
-    return area
+    try:
+        return area_selectors.area_by_code(code)
+    except ValidationError as exc:
+        raise ValidationError({"area": exc.messages}) from exc
 
 
 def _parent_arg(request, parent_id: int | None) -> Org | None:

@@ -1,6 +1,7 @@
 import json
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth import forms as auth_forms
 from django.utils import timezone
@@ -9,8 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from jiceng.core import lockout
 from jiceng.core.auth import AccountLocked, lockout_key
 from jiceng.core.http import client_ip
-from jiceng.core.models import Area, Org, Role
+from jiceng.core.models import Org, Role
 from jiceng.core.models.orgs import OrgKind, OrgSector, PostTitle
+from jiceng.core.selectors.territory import area_by_code
 from jiceng.core.services.areas import LOCAL_LETTERS
 
 DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
@@ -51,8 +53,8 @@ class LoginForm(forms.Form):
                 raise forms.ValidationError(self._locked_message(until), code="locked")
             raise forms.ValidationError(
                 _("用户名（或手机号）与密码不匹配。连续失败 %(n)d 次将锁定 %(m)d 分钟。") % {
-                    "n": lockout.settings.LOGIN_FAILURE_LIMIT,
-                    "m": int(lockout.settings.LOGIN_LOCKOUT.total_seconds() // 60)},
+                    "n": settings.LOGIN_FAILURE_LIMIT,
+                    "m": int(settings.LOGIN_LOCKOUT.total_seconds() // 60)},
                 code="invalid")
         return self.cleaned_data
 
@@ -82,10 +84,7 @@ class OrgForm(forms.Form):
         code = self.cleaned_data.get("area", "").strip()
         if not code:
             return None
-        area = Area.objects.filter(code=code).first()
-        if area is None:
-            raise forms.ValidationError(_("属地代码 %(code)s 不存在") % {"code": code})
-        return area
+        return area_by_code(code)
 
     @classmethod
     def initial_for(cls, org: Org) -> dict:
@@ -142,10 +141,7 @@ class GrantForm(forms.Form):
             if org is None:
                 raise forms.ValidationError(_("党组织 %(v)s 不存在") % {"v": value})
             return org
-        area = Area.objects.filter(code=value).first()
-        if area is None:
-            raise forms.ValidationError(_("属地代码 %(v)s 不存在") % {"v": value})
-        return area
+        return area_by_code(value)
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 
 from jiceng.core import lockout, scope
 from jiceng.core.forms import GrantForm, PasswordChangeForm, TokenForm, UserCreateForm
-from jiceng.core.models import Grant
 from jiceng.core.pages import paginate, run_service
 from jiceng.core.selectors import accounts as selectors
 from jiceng.core.services import accounts as services
@@ -78,8 +77,7 @@ def _post_action(request, call, ok_message):
 @login_required
 @require_POST
 def grant_revoke(request, grant_id):
-    scope.require_global(request.user, "core.manage_grants")
-    grant = get_object_or_404(Grant, pk=grant_id)
+    grant = selectors.grant_get(request.user, grant_id)
     _post_action(request, lambda: services.grant_revoke(request.user, grant=grant), _("已撤销授权"))
     return redirect("core:user_detail", user_id=grant.user_id)
 

@@ -30,6 +30,17 @@ def user_get(actor, user_id):
         raise Http404 from exc
 
 
+def grant_get(actor, grant_id) -> Grant:
+    """One grant, for the security officer."""
+    from django.http import Http404
+
+    scope.require_global(actor, "core.manage_grants")
+    try:
+        return Grant.objects.select_related("user", "role").get(pk=grant_id)
+    except Grant.DoesNotExist as exc:
+        raise Http404 from exc
+
+
 def active_grants(user) -> QuerySet[Grant]:
     return (Grant.objects.filter(user=user, revoked_at__isnull=True)
             .select_related("role", "area", "org").order_by("id"))

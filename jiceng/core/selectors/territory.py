@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from jiceng.core import scope
 from jiceng.core.models import Area, Department
@@ -16,6 +18,16 @@ def normalize_code(code: str) -> str:
     """Official codes may be given short (``110106015`` for 马家堡街道) or as the full 12 digits."""
     code = (code or "").strip()
     return code.ljust(12, "0") if code.isdigit() and len(code) in SHORT_CODE_LENGTHS else code
+
+
+def area_by_code(code: str) -> Area:
+    """The area a code in submitted data refers to (short official codes accepted). Not scoped: the
+    service that receives it checks it against the actor's scope. Unknown codes are a
+    ValidationError in words."""
+    area = Area.objects.filter(code=normalize_code(code)).first()
+    if area is None:
+        raise ValidationError(_("属地代码 %(code)s 不存在") % {"code": code})
+    return area
 
 
 def area_get(actor, code: str) -> Area:

@@ -266,3 +266,10 @@ def test_unknown_api_paths_and_methods_answer_in_the_error_schema(client, db):
 def test_pagination_bounds_are_a_field_error(token_for):
     body = json_get(token_for("street"), "/api/v1/areas?offset=9223372036854775808", 422)
     assert body["errors"][0]["field"] == "offset"
+
+
+def test_an_org_may_name_its_place_by_the_short_official_code(token_for, world):
+    response = post_org(token_for("street"), {"parent": world.majiabao_committee.pk, "name": "马家堡街道机关党支部",
+                                              "kind": "branch", "area": "110106015"})
+    assert response.status_code == 201
+    assert response.json()["area"] == "110106015000"
