@@ -44,15 +44,14 @@ class CoreConfig(AppConfig):
         for role, perms in CORE_ROLE_PERMISSIONS.items():
             registry.register_role_permissions(role, perms)
         for module in [
-            Module("territory", _("属地"), "core:area_index", "geo-alt", "core.view_area", 10,
+            Module("territory", _("属地"), "core:area_index", "geo-alt", ("core.view_area",), 10,
                    _("区、街道、社区、网格与楼宇")),
-            Module("orgs", _("党组织"), "core:org_index", "diagram-3", "core.view_org", 20,
+            Module("orgs", _("党组织"), "core:org_index", "diagram-3", ("core.view_org",), 20,
                    _("党委、党总支、党支部、党小组")),
-            Module("users", _("用户与授权"), "core:user_list", "people", "core.manage_users", 80,
-                   _("账号、角色与授权范围")),
-            Module("grants", _("用户与授权"), "core:user_list", "shield-lock", "core.manage_grants", 81,
-                   _("分配角色、解除锁定")),
-            Module("audit", _("审计日志"), "core:audit_list", "journal-text", "core.read_audit", 90,
+            Module("users", _("用户与授权"), "core:user_list", "people",
+                   ("core.manage_users", "core.manage_grants"), 80,
+                   _("账号、角色、授权范围与解除锁定")),
+            Module("audit", _("审计日志"), "core:audit_list", "journal-text", ("core.read_audit",), 90,
                    _("谁在何时对什么做了什么")),
         ]:
             registry.register_module(module)

@@ -16,7 +16,7 @@ class Module:
     title: str
     url_name: str
     icon: str
-    perm: str | None  # shown to users holding this permission somewhere; None: every signed-in user
+    perms: tuple[str, ...]  # shown to users holding any of these somewhere; empty: every signed-in user
     order: int = 100
     description: str = ""
     counter: Callable | None = None  # f(user) -> int | None, for the workbench tile
@@ -53,6 +53,6 @@ def role_permissions() -> dict[str, set[str]]:
 def modules_for(user) -> list[Module]:
     held = scope.permissions(user)
     return sorted(
-        (m for m in _modules.values() if m.perm is None or m.perm in held or "*" in held),
+        (m for m in _modules.values() if not m.perms or "*" in held or held.intersection(m.perms)),
         key=lambda m: (m.order, m.key),
     )

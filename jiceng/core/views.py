@@ -16,6 +16,7 @@ from jiceng.core.pages import paginate, run_service
 from jiceng.core.selectors import accounts as account_selectors
 from jiceng.core.selectors import orgs as org_selectors
 from jiceng.core.selectors import territory as area_selectors
+from jiceng.core.selectors import trees
 from jiceng.core.services import areas as area_services
 from jiceng.core.services import orgs as org_services
 
@@ -43,11 +44,8 @@ def logout_view(request):
 @login_required
 def workbench(request):
     grants = list(account_selectors.active_grants(request.user))
-    tiles = []
-    for module in registry.modules_for(request.user):
-        if module.key == "workbench" or any(t["module"].url_name == module.url_name for t in tiles):
-            continue
-        tiles.append({"module": module, "count": module.counter(request.user) if module.counter else None})
+    tiles = [{"module": module, "count": module.counter(request.user) if module.counter else None}
+             for module in registry.modules_for(request.user)]
     counts = []
     for grant in grants:
         if grant.area_id:
@@ -78,7 +76,7 @@ def area_detail(request, code):
     context = {
         "area": area,
         "page": page,
-        "crumbs": _crumbs(request.user, "core.view_area", area_selectors.ancestors(area), area,
+        "crumbs": _crumbs(request.user, "core.view_area", trees.ancestors(area), area,
                           lambda a: reverse("core:area_detail", kwargs={"code": a.code})),
         "descendants": area_selectors.descendant_counts(area),
         "parent_visible": bool(area.parent_id) and scope.can(request.user, "core.view_area", area.parent),
@@ -136,7 +134,7 @@ def org_detail(request, org_id):
     context = {
         "org": org,
         "page": paginate(request, children, 100),
-        "crumbs": _crumbs(request.user, "core.view_org", org_selectors.ancestors(org), org,
+        "crumbs": _crumbs(request.user, "core.view_org", trees.ancestors(org), org,
                           lambda o: reverse("core:org_detail", kwargs={"org_id": o.pk})),
         "descendants": org_selectors.descendant_counts(org),
         "parent_visible": bool(org.parent_id) and scope.can(request.user, "core.view_org", org.parent),

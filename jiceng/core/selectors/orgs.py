@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, QuerySet
 
 from jiceng.core import scope
 from jiceng.core.models import Org, Post
+from jiceng.core.selectors import trees
 
 VIEW = "core.view_org"
 
@@ -38,17 +38,11 @@ def org_children(actor, parent_id) -> QuerySet[Org]:
 
 
 def with_child_counts(queryset: QuerySet[Org]) -> QuerySet[Org]:
-    """Annotate ``child_count`` with a correlated count, computed only for the rows returned (a
-    GROUP BY would count the children of every match before the LIMIT)."""
-    children = (Org.objects.filter(parent=OuterRef("pk")).order_by().values("parent")
-                .annotate(n=Count("pk")).values("n"))
-    return queryset.annotate(child_count=Coalesce(Subquery(children), 0))
+    return trees.with_child_counts(queryset)
 
 
 def descendant_counts(org: Org) -> dict[str, int]:
-    rows = (Org.objects.filter(path__subtree=org.path).exclude(pk=org.pk)
-            .values("kind").annotate(n=Count("id")).order_by())
-    return {row["kind"]: row["n"] for row in rows}
+    return trees.counts_below(org, "kind")
 
 
 def counts_in_territory(area) -> dict[str, int]:
@@ -62,17 +56,8 @@ def org_search(actor, text: str, *, limit: int = 50) -> QuerySet[Org]:
     text = text.strip()
     if not text:
         return Org.objects.none()
-    cond = Q(name__contains=text) | Q(short_name__contains=text)
-    if text.isascii() and text.isalpha():
-        cond |= Q(pinyin__contains=text.lower())
-    return scope.visible(actor, VIEW, _base().filter(cond)).order_by("depth", "path")[:limit]
-
-
-def ancestors(org: Org) -> list[Org]:
-    from jiceng.core.paths import ancestors as paths
-
-    by_path = {o.path: o for o in Org.objects.filter(path__in=paths(org.path))}
-    return [by_path[p] for p in paths(org.path) if p in by_path]
+    matches = _base().filter(trees.text_condition(text, "name", "short_name"))
+    return scope.visible(actor, VIEW, matches).order_by("depth", "path")[:limit]
 
 
 def post_list(actor, org: Org) -> QuerySet[Post]:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from jiceng.core import scope
 from jiceng.core.models import Area, Department
+from jiceng.core.selectors import trees
 
 VIEW = "core.view_area"
 SHORT_CODE_LENGTHS = {2, 4, 6, 9}
@@ -42,6 +42,10 @@ def area_roots(actor) -> QuerySet[Area]:
     return Area.objects.filter(path__in=r.areas) if r.areas else Area.objects.none()
 
 
+def with_child_counts(queryset: QuerySet[Area]) -> QuerySet[Area]:
+    return trees.with_child_counts(queryset, "code")
+
+
 def area_children(actor, parent_code: str | None) -> QuerySet[Area]:
     if parent_code is None:
         return area_roots(actor)
@@ -49,38 +53,19 @@ def area_children(actor, parent_code: str | None) -> QuerySet[Area]:
     return scope.visible(actor, VIEW, Area.objects.filter(parent=parent))
 
 
-def with_child_counts(queryset: QuerySet[Area]) -> QuerySet[Area]:
-    """Annotate ``child_count`` with a correlated count, computed only for the rows returned (a
-    GROUP BY would count the children of every match before the LIMIT)."""
-    children = (Area.objects.filter(parent=OuterRef("code")).order_by().values("parent")
-                .annotate(n=Count("pk")).values("n"))
-    return queryset.annotate(child_count=Coalesce(Subquery(children), 0))
-
-
 def descendant_counts(area: Area) -> dict[str, int]:
     """How many nodes of each level lie below ``area`` (one grouped prefix query)."""
-    rows = (Area.objects.filter(path__subtree=area.path).exclude(pk=area.pk)
-            .values("level").annotate(n=Count("id")).order_by())
-    return {row["level"]: row["n"] for row in rows}
+    return trees.counts_below(area, "level")
 
 
 def area_search(actor, text: str, *, limit: int = 50) -> QuerySet[Area]:
-    """Areas whose name contains ``text`` or whose pinyin initials start with it."""
+    """Areas whose name or pinyin initials contain ``text``."""
     text = text.strip()
     if not text:
         return Area.objects.none()
-    cond = Q(name__contains=text)
-    if text.isascii() and text.isalpha():
-        cond |= Q(pinyin__contains=text.lower())
+    cond = trees.text_condition(text, "name")
     return (scope.visible(actor, VIEW, Area.objects.filter(cond).select_related("parent"))
             .order_by("depth", "path")[:limit])
-
-
-def ancestors(area: Area) -> list[Area]:
-    from jiceng.core.paths import ancestors as paths
-
-    by_path = {a.path: a for a in Area.objects.filter(path__in=paths(area.path))}
-    return [by_path[p] for p in paths(area.path) if p in by_path]
 
 
 def department_list(actor) -> QuerySet[Department]:

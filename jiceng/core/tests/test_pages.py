@@ -41,7 +41,7 @@ def test_the_workbench_shows_the_personas_scope_node(client_for, username, node_
     "grid": ["territory", "orgs"],
     "dept": ["territory"],
     "auditor": ["audit"],
-    "security": ["territory", "orgs", "grants"],
+    "security": ["territory", "orgs", "users"],
     "admin": ["territory", "orgs", "users"],
 }.items()))
 def test_the_workbench_offers_only_the_modules_the_persona_may_use(client_for, username, tiles):
