@@ -99,7 +99,10 @@ def area_create(request, code):
         if area:
             messages.success(request, _("已新增 %(name)s（%(code)s）") % {"name": area.name, "code": area.code})
             return redirect("core:area_detail", code=area.code)
-    return render(request, "core/area_form.html", {"form": form, "parent": parent})
+    return render(request, "core/node_form.html", {
+        "form": form, "title": _("新增网格或场所"), "submit_label": _("新增"),
+        "root_label": _("属地"), "root_url": reverse("core:area_index"),
+        "node_name": parent.name, "node_url": reverse("core:area_detail", kwargs={"code": parent.code})})
 
 
 def _crumbs(user, perm, ancestors, current, url_of) -> list[dict]:
@@ -180,7 +183,10 @@ def post_new(request, org_id):
             messages.success(request, _("已任命 %(name)s 为%(title)s") % {"name": post.holder_name,
                                                                       "title": post.get_title_display()})
             return redirect("core:org_detail", org_id=org.pk)
-    return render(request, "core/post_form.html", {"form": form, "org": org})
+    return render(request, "core/node_form.html", {
+        "form": form, "title": _("任命职务"), "submit_label": _("任命"),
+        "root_label": _("党组织"), "root_url": reverse("core:org_index"),
+        "node_name": org.name, "node_url": reverse("core:org_detail", kwargs={"org_id": org.pk})})
 
 
 @login_required
