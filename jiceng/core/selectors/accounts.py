@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from jiceng.core import scope
 from jiceng.core.models import ApiToken, AuditEvent, Grant, Role
@@ -13,8 +15,8 @@ from jiceng.core.models import ApiToken, AuditEvent, Grant, Role
 
 def user_list(actor, text: str = "") -> QuerySet:
     """Accounts, for the system admin (accounts) and the security officer (grants)."""
-    if not (scope.reach(actor, "core.manage_users").everything or scope.reach(actor, "core.manage_grants").everything):
-        scope.require_global(actor, "core.manage_users")
+    if not any(scope.reach(actor, perm).everything for perm in ("core.manage_users", "core.manage_grants")):
+        raise PermissionDenied(_("您没有执行此操作的权限。"))
     users = get_user_model().objects.order_by("username")
     if text:
         users = users.filter(Q(username__icontains=text) | Q(display_name__icontains=text))
