@@ -11,6 +11,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from jiceng.core.api import router as core_router
+from jiceng.core.errors import Conflict
+from jiceng.members.api import router as members_router
 
 
 class BearerToken(HttpBearer):
@@ -52,6 +54,8 @@ def on_validation(request, exc):
         errors = [{"field": f, "message": m} for f, msgs in exc.message_dict.items() for m in msgs]
     else:
         errors = [{"field": "__all__", "message": m} for m in exc.messages]
+    if isinstance(exc, Conflict):
+        return error(request, 409, errors[0]["message"] if errors else _("与已有记录冲突"), errors)
     return error(request, 422, _("输入有误，请按提示修改"), errors)
 
 
@@ -76,3 +80,4 @@ def on_http_error(request, exc):
 
 
 api.add_router("/", core_router)
+api.add_router("/", members_router)

@@ -9,3 +9,6 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+from jiceng.testing import client_for, personas, token_for, world  # noqa: E402,F401  (shared fixtures)

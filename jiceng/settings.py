@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ninja",
     "jiceng.core",
+    "jiceng.members",
 ]
 
 MIDDLEWARE = [

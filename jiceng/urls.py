@@ -13,5 +13,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("jiceng.members.urls")),
     path("", include("jiceng.core.urls")),
 ]

@@ -34,11 +34,11 @@ def test_the_workbench_shows_the_personas_scope_node(client_for, username, node_
 
 
 @pytest.mark.parametrize(("username", "tiles"), sorted({
-    "district": ["territory", "orgs"],
-    "street": ["territory", "orgs"],
-    "community": ["territory", "orgs"],
-    "branch": ["orgs"],
-    "grid": ["territory", "orgs"],
+    "district": ["territory", "orgs", "members", "development", "transfers", "reports"],
+    "street": ["territory", "orgs", "members", "development", "transfers", "reports"],
+    "community": ["territory", "orgs", "members", "development", "transfers", "reports"],
+    "branch": ["orgs", "members", "development", "transfers"],
+    "grid": ["territory", "orgs", "reports"],
     "dept": ["territory"],
     "auditor": ["audit"],
     "security": ["territory", "orgs", "users"],

@@ -1,0 +1,5 @@
+"""Endpoints: imports (filled in by its own module)."""
+
+from ninja import Router
+
+router = Router()

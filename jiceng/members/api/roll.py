@@ -1,0 +1,5 @@
+"""Endpoints: the roll."""
+
+from ninja import Router
+
+router = Router()

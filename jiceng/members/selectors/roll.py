@@ -1,0 +1,89 @@
+"""Reads of the roll. Every function starts from what the actor may see (``scope.visible``)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from jiceng.core import crypto, scope
+from jiceng.core.models import Org
+from jiceng.members.models import Member, MemberEvent
+
+VIEW = "members.view_member"
+FLAGS = ("floating", "lost", "reporting", "cadre", "probation_due")
+
+
+@dataclass
+class RollFilter:
+    q: str = ""  # name, pinyin initials, the last digits of the ID number or mobile, a full ID number
+    branch: int | None = None  # an organization: members held by it or below it
+    status: str = ""  # a MemberStatus value, or "active" (预备 + 正式)
+    flag: str = ""  # one of FLAGS
+    category: str = ""
+    sex: str = ""
+
+
+def _text_condition(text: str) -> Q:
+    text = text.strip()
+    if re.fullmatch(r"\d{17}[\dXx]|\d{15}", text):
+        from jiceng.core.identity import InvalidIdNumber, parse_resident_id
+
+        try:
+            return Q(id_index=crypto.blind_index(parse_resident_id(text).number))
+        except InvalidIdNumber:
+            return Q(pk__in=[])
+    if re.fullmatch(r"1[3-9]\d{9}", text):
+        return Q(phone_index=crypto.blind_index(text))
+    if re.fullmatch(r"\d{3}[\dXx]", text):  # a masked number's visible suffix
+        return Q(id_masked__endswith=text.upper()) | Q(phone_masked__endswith=text)
+    if re.fullmatch(r"[A-Za-z]+", text):
+        return Q(pinyin__startswith=text.upper()) | Q(name__icontains=text)
+    return Q(name__contains=text)
+
+
+def member_list(actor, filters: RollFilter | None = None) -> QuerySet[Member]:
+    f = filters or RollFilter()
+    qs = scope.visible(actor, VIEW, Member.objects.select_related("branch", "party_group", "residence"))
+    if f.q:
+        qs = qs.filter(_text_condition(f.q))
+    if f.branch:
+        org = Org.objects.filter(pk=f.branch).only("path").first()
+        qs = qs.filter(branch__path__subtree=org.path) if org else qs.none()
+    if f.status == "active":
+        qs = qs.filter(status__in=["probationary", "full"])
+    elif f.status:
+        qs = qs.filter(status=f.status)
+    if f.category:
+        qs = qs.filter(category=f.category)
+    if f.sex:
+        qs = qs.filter(sex=f.sex)
+    if f.flag == "floating":
+        qs = qs.filter(is_floating=True)
+    elif f.flag == "lost":
+        qs = qs.filter(is_lost=True)
+    elif f.flag == "reporting":
+        qs = qs.filter(reports_to__isnull=False)
+    elif f.flag == "cadre":
+        qs = qs.filter(is_cadre=True)
+    elif f.flag == "probation_due":
+        from jiceng.core.periods import add_months
+        from jiceng.members.services.roll import today
+
+        qs = qs.filter(status="probationary", joined_on__lte=add_months(today(), -11))
+    return qs.order_by("branch__path", "name", "id")
+
+
+def member_get(actor, member_id) -> Member:
+    return scope.get_or_404(actor, VIEW, Member.objects.select_related("branch", "branch__area", "party_group",
+                                                                          "residence", "reports_to"), pk=member_id)
+
+
+def member_timeline(actor, member: Member) -> QuerySet[MemberEvent]:
+    """Timeline of a member the actor already holds (fetched with ``member_get``)."""
+    return member.events.order_by("on", "at", "id")
+
+
+def member_disciplines(member: Member):
+    return list(member.disciplines.all())
