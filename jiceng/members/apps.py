@@ -2,8 +2,8 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 ROLL_READ = ["members.view_member", "members.view_discipline", "members.view_memberevent"]
-ROLL_WRITE = ROLL_READ + ["members.add_member", "members.change_member", "members.import_member",
-                          "members.export_member"]
+ROLL_WRITE = [*ROLL_READ, "members.add_member", "members.change_member", "members.import_member",
+              "members.export_member"]
 DEVELOPMENT = ["members.view_applicant", "members.add_applicant", "members.change_applicant"]
 TRANSFERS = ["members.view_transfer", "members.add_transfer", "members.change_transfer",
              "members.approve_transfer", "members.receive_transfer"]

@@ -1,4 +1,3 @@
-from django.urls import path
 
 from jiceng.members.views import development, imports, mobility, roll, transfers
 

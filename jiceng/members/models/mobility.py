@@ -80,6 +80,9 @@ class TransferStep(models.Model):
         verbose_name_plural = _("转接记录")
         ordering = ["transfer", "at", "id"]
 
+    def __str__(self):
+        return f"{self.transfer} {self.get_state_display()}"
+
 
 class FloatingRecord(models.Model):
     """流动党员登记: where a member is, the organization they join there, and their return."""
