@@ -210,6 +210,9 @@ WHITENOISE_USE_FINDERS = ENV == "test"
 MAP_TILE_URL = env("JICENG_MAP_TILE_URL")
 MAP_TILE_ATTRIBUTION = env("JICENG_MAP_TILE_ATTRIBUTION")
 
+# --- Working days (RULES §8): whether the start day is day 1 of a working-day period ------------
+WORKDAY_COUNT_START = env_bool("JICENG_WORKDAY_COUNT_START", False)
+
 # --- Worker health ------------------------------------------------------------------------
 WORKER_HEARTBEAT_SECONDS = int(env("JICENG_WORKER_HEARTBEAT_SECONDS", "15"))
 WORKER_STALE_SECONDS = int(env("JICENG_WORKER_STALE_SECONDS", "120"))
