@@ -45,6 +45,9 @@ class Transfer(models.Model):
     dues_paid_through = models.DateField(_("党费交至"), null=True, blank=True)
     note = models.TextField(_("说明"), blank=True)
     return_reason = models.TextField(_("退回原因"), blank=True)
+    # Coming in from outside the system: the person's roll fields (ID number, mobile …) until the
+    # receiving branch accepts and puts them on its roll; encrypted JSON like the roll's own fields.
+    person_cipher = models.TextField(_("转入人员信息（密文）"), blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
