@@ -159,8 +159,11 @@ def permissions(actor) -> set[str]:
 
 
 def _condition(model, r: Reach) -> Q:
-    area_field = getattr(model, "scope_area_field", None)
-    org_field = getattr(model, "scope_org_field", None)
+    return _paths_condition(r, org_field=getattr(model, "scope_org_field", None),
+                            area_field=getattr(model, "scope_area_field", None))
+
+
+def _paths_condition(r: Reach, *, org_field: str | None, area_field: str | None) -> Q:
     q = Q(pk__in=[])
     if area_field:
         for prefix in r.areas:
@@ -179,6 +182,16 @@ def visible(actor, perm: str, queryset: QuerySet) -> QuerySet:
     if r.nowhere:
         return queryset.none()
     return queryset.filter(_condition(queryset.model, r))
+
+
+def where(actor, perm: str, *, org_field: str | None = None, area_field: str | None = None) -> Q:
+    """A filter condition: the rows whose organization (path at ``org_field``) or area (path at
+    ``area_field``) lies where ``perm`` reaches. For records that belong to more than one node (a
+    transfer, seen by its sending and its receiving side): OR the conditions of each side."""
+    r = reach(actor, perm)
+    if r.everything:
+        return Q(pk__isnull=False)  # not Q(): an empty Q vanishes when OR-ed with another
+    return _paths_condition(r, org_field=org_field, area_field=area_field)
 
 
 def node_paths(obj: Model) -> dict[str, str | None]:
