@@ -84,6 +84,10 @@ def snapshot(applicant) -> dict:
 
 @pytest.fixture
 def ns(world):
+    return make_ns(world)
+
+
+def make_ns(world):
     """The street 党工委 may approve; the grid branch has 10 full members (m0, m1 … m9)."""
     org_update(SYSTEM, org=world.majiabao_committee, may_approve_admission=True)
     members = [member_create(SYSTEM, branch=world.grid_branch, name=f"党员{i}", id_number=rid("19700101", f"{i:03d}"),
