@@ -4,7 +4,10 @@ the actor may see: floating and lost members by their branch, reports by the com
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
 
 from jiceng.core import crypto, scope
 from jiceng.core.identity import InvalidIdNumber, parse_resident_id
@@ -21,13 +24,20 @@ def _flag(condition: Q) -> ExpressionWrapper:
     return ExpressionWrapper(condition, output_field=BooleanField())
 
 
-def floating_list(actor, *, branch: Org | None = None, state: str = "away", q: str = "") -> QuerySet[FloatingRecord]:
-    """流动党员: ``state`` ``away`` (not back yet), ``returned`` or ``all``. Each row tells whether the
-    member has been away six months (the relationship should be transferred) and whether the last
-    contact is six months old (lost contact: a 停止党籍 review is due once the branch marks it)."""
+def _floating(actor) -> QuerySet[FloatingRecord]:
+    """Each record tells whether the member has been away six months (the relationship should be
+    transferred) and whether the last contact is six months old (a 停止党籍 review is due once the
+    branch marks them lost)."""
     day = today()
-    qs = scope.visible(actor, VIEW_MEMBER, FloatingRecord.objects.select_related(
-        "member", "member__branch", "local_org", "area"))
+    return scope.visible(actor, VIEW_MEMBER, FloatingRecord.objects.select_related(
+        "member", "member__branch", "local_org", "area")).annotate(
+        should_transfer=_flag(Q(returned_on__isnull=True, left_on__lte=rules.floating_transfer_cutoff(day))),
+        contact_overdue=_flag(Q(returned_on__isnull=True, last_contact_on__lte=rules.lost_review_cutoff(day))))
+
+
+def floating_list(actor, *, branch: Org | None = None, state: str = "away", q: str = "") -> QuerySet[FloatingRecord]:
+    """流动党员 of the branches the actor sees: ``state`` ``away`` (not back yet), ``returned`` or ``all``."""
+    qs = _floating(actor)
     if branch is not None:
         qs = qs.filter(member__branch__path__subtree=branch.path)
     if state == "away":
@@ -36,15 +46,14 @@ def floating_list(actor, *, branch: Org | None = None, state: str = "away", q: s
         qs = qs.filter(returned_on__isnull=False)
     if q.strip():
         qs = qs.filter(Q(member__name__contains=q.strip()) | Q(place__contains=q.strip()))
-    return qs.annotate(
-        should_transfer=_flag(Q(returned_on__isnull=True, left_on__lte=rules.floating_transfer_cutoff(day))),
-        contact_overdue=_flag(Q(returned_on__isnull=True, last_contact_on__lte=rules.lost_review_cutoff(day))),
-    ).order_by("member__branch__path", "-left_on", "-id")
+    return qs.order_by("member__branch__path", "-left_on", "-id")
 
 
 def floating_get(actor, record_id) -> FloatingRecord:
-    return scope.get_or_404(actor, VIEW_MEMBER, FloatingRecord.objects.select_related("member", "member__branch"),
-                            pk=record_id)
+    try:
+        return _floating(actor).get(pk=record_id)
+    except (FloatingRecord.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
 
 
 def lost_list(actor, *, branch: Org | None = None, review: bool = False, q: str = "") -> QuerySet[Member]:
@@ -94,3 +103,12 @@ def member_by_id_number(text: str) -> Member | None:
     except InvalidIdNumber:
         return None
     return Member.objects.select_related("branch").filter(id_index=crypto.blind_index(number)).first()
+
+
+def local_org_get(org_id, field: str = "local_org") -> Org:
+    """An organization of the system a floating member joins for organizational life, wherever it is
+    (the directory is not scoped: the floating member's branch names its host)."""
+    org = Org.objects.filter(pk=org_id, is_active=True).first() if str(org_id).isdigit() else None
+    if org is None:
+        raise ValidationError({field: [_("党组织不存在")]})
+    return org
