@@ -234,11 +234,20 @@ def _parent_arg(request, parent_id: int | None) -> Org | None:
 
 @router.get("/orgs", response={200: list[OrgOut], **ERRORS}, tags=["orgs"])
 @paginate(Pagination)
-def org_list(request, parent: int | None = None, q: str | None = None):
-    """Children of ``parent`` (an id), or the caller's top organizations; ``q`` searches."""
+def org_list(request, parent: int | None = None, q: str | None = None, kind: str | None = None,
+             top: bool = False):
+    """The organizations in the caller's scope, top-down; ``parent`` (an id) lists its children,
+    ``top=true`` only the caller's top organizations, ``kind`` keeps one kind (``branch`` …), ``q``
+    searches by name or pinyin."""
     if q:
-        return org_selectors.with_child_counts(org_selectors.org_search(request.user, q, limit=200))
-    return org_selectors.with_child_counts(org_selectors.org_children(request.user, parent)).order_by("path")
+        found = org_selectors.org_search(request.user, q, limit=200)
+    elif parent is not None or top:
+        found = org_selectors.org_children(request.user, parent)
+    else:
+        found = org_selectors.org_in_scope(request.user)
+    if kind:
+        found = found.filter(kind=kind)
+    return org_selectors.with_child_counts(found).order_by("path")
 
 
 @router.get("/orgs/{org_id}", response={200: OrgDetailOut, **ERRORS}, tags=["orgs"])

@@ -32,6 +32,12 @@ class ResidentId:
     upgraded: bool = False
 
 
+def check_character(body: str) -> str:
+    """The ISO 7064 MOD 11-2 check character of the first 17 digits (``stdnum`` expects a full number
+    and ignores its last character, hence the placeholder)."""
+    return ric.calc_check_digit(body[:17] + "0")
+
+
 def _birth(digits: str) -> date | None:
     try:
         return date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
@@ -45,7 +51,7 @@ def parse_resident_id(value: str, *, today: date | None = None) -> ResidentId:
     upgraded = False
     if LEGACY_RE.match(raw):
         body = raw[:6] + "19" + raw[6:]
-        raw = body + ric.calc_check_digit(body)
+        raw = body + check_character(body)
         upgraded = True
     if not ID_RE.match(raw):
         raise InvalidIdNumber(_("身份证号应为 18 位（最后一位可为 X）或 15 位旧号码"))
@@ -54,7 +60,7 @@ def parse_resident_id(value: str, *, today: date | None = None) -> ResidentId:
         raise InvalidIdNumber(_("身份证号中的出生日期不存在"))
     if birth > (today or date.today()) or birth.year < 1900:
         raise InvalidIdNumber(_("身份证号中的出生日期不合理"))
-    if ric.calc_check_digit(raw[:17]) != raw[17]:
+    if check_character(raw) != raw[17]:
         raise InvalidIdNumber(_("身份证号校验位不正确，请核对"))
     return ResidentId(raw, birth, "male" if int(raw[16]) % 2 else "female", upgraded)
 

@@ -30,6 +30,11 @@ def org_roots(actor) -> QuerySet[Org]:
     )
 
 
+def org_in_scope(actor) -> QuerySet[Org]:
+    """Every organization the actor sees."""
+    return scope.visible(actor, VIEW, _base())
+
+
 def org_children(actor, parent_id) -> QuerySet[Org]:
     if parent_id is None:
         return org_roots(actor)

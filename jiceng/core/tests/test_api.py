@@ -106,7 +106,18 @@ def test_org_detail_out_of_scope(token_for, world, username, status):
 
 def test_branch_secretary_sees_its_branch_and_group_only(token_for, world):
     body = json_get(token_for("branch"), "/api/v1/orgs", 200)
-    assert [item["name"] for item in body["items"]] == ["嘉园一里第1网格党支部"]
+    assert [(item["name"], item["kind"]) for item in body["items"]] == [
+        ("嘉园一里第1网格党支部", "branch"), ("第1网格第一党小组", "group")]
+    top = json_get(token_for("branch"), "/api/v1/orgs?top=true", 200)
+    assert [item["name"] for item in top["items"]] == ["嘉园一里第1网格党支部"]
+
+
+def test_a_street_worker_lists_every_organization_of_the_street_and_filters_by_kind(token_for, world):
+    body = json_get(token_for("street"), "/api/v1/orgs", 200)
+    assert {item["name"] for item in body["items"]} == {
+        "中共马家堡街道工作委员会", "中共嘉园一里社区委员会", "嘉园一里第1网格党支部", "第1网格第一党小组"}
+    branches = json_get(token_for("street"), "/api/v1/orgs?kind=branch", 200)
+    assert [item["id"] for item in branches["items"]] == [world.grid_branch.pk]
     detail = json_get(token_for("branch"), f"/api/v1/orgs/{world.grid_branch.pk}", 200)
     assert detail["descendants"] == {"group": 1}
 
