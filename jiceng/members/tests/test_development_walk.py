@@ -101,8 +101,7 @@ def new_applicant(ns, actor=SYSTEM, *, branch=None, seq="101", applied_on=date(2
                                 education="bachelor", category="in_service", **kw)
 
 
-@pytest.fixture
-def bajiao_worker(world, personas):
+def make_bajiao_worker(world):
     """A street worker of 八角街道 (another street)."""
     user = accounts.user_create(SYSTEM, username="bajiao", display_name="bajiao", password=PASSWORD,
                                 mobile="13912349999")
