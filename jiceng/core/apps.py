@@ -20,6 +20,7 @@ CORE_ROLE_PERMISSIONS = {
         "core.delete_org", "core.manage_users", "core.view_user", "core.add_user", "core.change_user",
         "core.view_role", "core.add_department", "core.change_department", "core.view_post",
         "core.add_post", "core.change_post", "core.delete_post", "core.view_grant", "core.view_workerheartbeat",
+        "core.view_calendaryear", "core.add_calendaryear", "core.change_calendaryear",
     ],
     "security_officer": TERRITORY_READ + ORG_READ + ["core.manage_grants", "core.view_user", "core.view_role"],
     "auditor": ["core.read_audit"],
@@ -51,6 +52,8 @@ class CoreConfig(AppConfig):
             Module("users", _("用户与授权"), "core:user_list", "people",
                    ("core.manage_users", "core.manage_grants"), 80,
                    _("账号、角色、授权范围与解除锁定")),
+            Module("calendar", _("工作日历"), "core:calendar", "calendar3", ("core.change_calendaryear",), 85,
+                   _("法定节假日、调休与来年放假安排的录入")),
             Module("audit", _("审计日志"), "core:audit_list", "journal-text", ("core.read_audit",), 90,
                    _("谁在何时对什么做了什么")),
         ]:
@@ -67,5 +70,6 @@ class CoreConfig(AppConfig):
             "user.password_reset": _("重置密码"), "user.unlock": _("解除锁定"),
             "grant.create": _("授权"), "grant.revoke": _("撤销授权"),
             "token.issue": _("签发令牌"), "token.revoke": _("撤销令牌"),
+            "calendar.set": _("录入放假安排"),
         })
         post_migrate.connect(_sync_roles, dispatch_uid="jiceng.core.sync_roles")

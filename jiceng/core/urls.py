@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jiceng.core import views, views_accounts
+from jiceng.core import views, views_accounts, views_calendar
 
 app_name = "core"
 
@@ -23,6 +23,8 @@ urlpatterns = [
     path("manage/users/<int:user_id>/unlock/", views_accounts.user_unlock, name="user_unlock"),
     path("manage/users/<int:user_id>/active/", views_accounts.user_toggle_active, name="user_toggle_active"),
     path("manage/grants/<int:grant_id>/revoke/", views_accounts.grant_revoke, name="grant_revoke"),
+    path("manage/calendar/", views_calendar.calendar, name="calendar"),
+    path("manage/calendar/<int:year>/", views_calendar.calendar_year, name="calendar_year"),
     path("audit/", views_accounts.audit_list, name="audit_list"),
     path("me/", views_accounts.profile, name="profile"),
     path("me/tokens/<int:token_id>/revoke/", views_accounts.token_revoke, name="token_revoke"),

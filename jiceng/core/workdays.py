@@ -37,7 +37,7 @@ SOURCE_LABELS = {ENTERED: gettext_lazy("管理员录入"), LIBRARY: gettext_lazy
 CACHE_KEY = "jiceng:calendar:entered"
 CACHE_SECONDS = 300
 _ONE_DAY = timedelta(days=1)
-_LIBRARY_YEARS = range(min(_LIBRARY_HOLIDAYS).year, max(_LIBRARY_HOLIDAYS).year + 1)
+LIBRARY_YEARS = range(min(_LIBRARY_HOLIDAYS).year, max(_LIBRARY_HOLIDAYS).year + 1)
 
 
 class UnknownCalendar(Exception):
@@ -96,6 +96,13 @@ def forget_entered() -> None:
     cache.delete(CACHE_KEY)
 
 
+def _after(day: date) -> date:
+    """The next day; past ``date.max`` lies no known year."""
+    if day == date.max:
+        raise UnknownCalendar(day.year)
+    return day + _ONE_DAY
+
+
 class _Calendar:
     """One snapshot of the entered years, so a loop over many days reads them once."""
 
@@ -105,7 +112,7 @@ class _Calendar:
     def source(self, year: int) -> str:
         if year in self.entered:
             return ENTERED
-        return LIBRARY if year in _LIBRARY_YEARS else UNKNOWN
+        return LIBRARY if year in LIBRARY_YEARS else UNKNOWN
 
     def is_workday(self, day: date) -> bool:
         source = self.source(day.year)
@@ -129,7 +136,7 @@ class _Calendar:
 
     def next_working_day(self, day: date) -> date:
         while not self.is_workday(day):
-            day += _ONE_DAY
+            day = _after(day)
         return day
 
 
@@ -150,13 +157,13 @@ def add_working_days(start: date, n: int, *, count_start: bool | None = None) ->
     if count_start is None:
         count_start = settings.WORKDAY_COUNT_START
     calendar = _Calendar()
-    day = start if count_start else start + _ONE_DAY
+    day = start if count_start else _after(start)
     while True:
         day = calendar.next_working_day(day)
         n -= 1
         if n == 0:
             return day
-        day += _ONE_DAY
+        day = _after(day)
 
 
 def working_days_between(start: date, end: date) -> int:
@@ -165,10 +172,10 @@ def working_days_between(start: date, end: date) -> int:
     if end < start:
         return -working_days_between(end, start)
     calendar = _Calendar()
-    count, day = 0, start + _ONE_DAY
-    while day <= end:
+    count, day = 0, start
+    while day < end:
+        day = _after(day)
         count += calendar.is_workday(day)
-        day += _ONE_DAY
     return count
 
 
@@ -188,7 +195,7 @@ def period_end(day: date) -> date:
 
 def known_years() -> set[int]:
     """The years whose schedule is known: the library's and the entered ones."""
-    return set(_LIBRARY_YEARS) | set(_entered())
+    return set(LIBRARY_YEARS) | set(_entered())
 
 
 def year_source(year: int) -> str:
