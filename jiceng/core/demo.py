@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from faker import Faker
 
+from jiceng.core import registry
 from jiceng.core.models import Area, Org, Role
 from jiceng.core.models.orgs import OrgKind, OrgSector, PostTitle
 from jiceng.core.models.territory import AreaLevel
@@ -175,5 +176,8 @@ def load_demo(out=None) -> list[tuple[str, str, str]]:
     with transaction.atomic():
         builder = DemoBuilder(out)
         made = builder.build()
-        return builder.accounts(made)
+        rows = builder.accounts(made)
+        for step in registry.demo_steps():
+            step(builder.actor, made, builder.out)
+        return rows
 

@@ -50,6 +50,19 @@ def role_permissions() -> dict[str, set[str]]:
     return {code: set(perms) for code, perms in _role_permissions.items()}
 
 
+_demo_steps: list[tuple[int, Callable]] = []
+
+
+def register_demo(step: Callable, order: int = 100) -> None:
+    """A step of ``load_demo`` contributed by an app: ``step(actor, made, out)`` runs after the core's
+    demo in the same transaction; ``made`` maps each demo street code to its organizations."""
+    _demo_steps.append((order, step))
+
+
+def demo_steps() -> list[Callable]:
+    return [step for _order, step in sorted(_demo_steps, key=lambda pair: pair[0])]
+
+
 def modules_for(user) -> list[Module]:
     held = scope.permissions(user)
     return sorted(

@@ -30,6 +30,9 @@ class MembersConfig(AppConfig):
     def ready(self):
         from jiceng.core import registry
         from jiceng.core.registry import Module
+        from jiceng.members.demo import load_members_demo
+
+        registry.register_demo(load_members_demo, order=10)
 
         for role, perms in MEMBERS_ROLE_PERMISSIONS.items():
             registry.register_role_permissions(role, perms)

@@ -1,0 +1,71 @@
+"""Demo data of the members app: a roll for every branch of the demo streets (registered as a
+``load_demo`` step in ``MembersConfig.ready``). Deterministic: the same names and numbers every time."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from faker import Faker
+
+from jiceng.core.identity import check_character
+from jiceng.core.models import Org
+from jiceng.core.periods import add_years
+from jiceng.members.services.roll import member_bulk_create, member_clean, today
+
+CATEGORIES = ["in_service"] * 11 + ["retired"] * 6 + ["self_employed", "annual_salary", "unemployed", "student",
+                                                    "farmer", "relief"]
+EDUCATION = ["postgraduate", "bachelor", "bachelor", "college", "college", "secondary", "high_school", "junior"]
+ETHNICITIES = ["汉族"] * 12 + ["回族", "满族", "蒙古族"]
+
+
+def _id_number(rnd: random.Random, area_code: str, birth: date, male: bool, used: set) -> str:
+    while True:
+        seq = rnd.randrange(0, 499) * 2 + (1 if male else 0)
+        body = f"{area_code}{birth:%Y%m%d}{seq:03d}"
+        number = body + check_character(body)
+        if number not in used:
+            used.add(number)
+            return number
+
+
+def demo_rows(branch: Org, size: int, rnd: random.Random, fake: Faker, used: set, day: date) -> list[dict]:
+    rows = []
+    area_code = (branch.area.code if branch.area_id else "110106")[:6]
+    for n in range(size):
+        male = rnd.random() < 0.55
+        birth = date(rnd.randint(1942, 2003), rnd.randint(1, 12), rnd.randint(1, 28))
+        earliest = add_years(birth, 18)
+        probationary = n % 11 == 5
+        if probationary:
+            joined = day - timedelta(days=rnd.randint(30, 330))
+        else:
+            joined = earliest + timedelta(days=rnd.randint(0, max(1, (day - earliest).days - 400)))
+        retired = birth.year < 1966
+        rows.append(member_clean(
+            name=fake.name_male() if male else fake.name_female(),
+            id_number=_id_number(rnd, area_code, birth, male, used), branch=branch, joined_on=joined,
+            phone=f"1{rnd.choice('3578')}{rnd.randrange(10**9):09d}",
+            category="retired" if retired else rnd.choice(CATEGORIES[:11] + CATEGORIES[17:]),
+            status="probationary" if probationary else "full", education=rnd.choice(EDUCATION),
+            ethnicity=rnd.choice(ETHNICITIES), work_unit="" if retired else (branch.unit_name or fake.company()),
+            residence=branch.area if branch.area_id and branch.area.level in {"community", "grid"} else None,
+            day=day))
+    return rows
+
+
+def load_members_demo(actor, made: dict, out) -> None:
+    rnd = random.Random("jiceng-members-demo")
+    fake = Faker("zh_CN")
+    fake.seed_instance(4)
+    used: set[str] = set()
+    day = today()
+    for orgs in made.values():
+        working = orgs["working"]
+        branches = Org.objects.filter(path__subtree=working.path, kind="branch").select_related("area").order_by("path")
+        rows = []
+        for index, branch in enumerate(branches):
+            size = 12 if branch.pk == orgs["first_branch"].pk else (2 if branch.is_joint else 3 + (index * 7) % 11)
+            rows += demo_rows(branch, size, rnd, fake, used, day)
+        out(f"生成 {working.area.name} 的党员名册（{len(rows)} 人）…")
+        member_bulk_create(actor, rows, source="演示数据")
