@@ -12,6 +12,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from jiceng.core.api import router as core_router
 from jiceng.core.api_calendar import router as calendar_router
+from jiceng.core.api_jobs import router as jobs_router
 from jiceng.core.errors import Conflict
 from jiceng.members.api import router as members_router
 
@@ -81,5 +82,6 @@ def on_http_error(request, exc):
 
 
 api.add_router("/", core_router)
+api.add_router("/", jobs_router)
 api.add_router("/", calendar_router)
 api.add_router("/", members_router)
