@@ -212,7 +212,7 @@ def _members(actor, ids: list[int], field: str, role: str, day: date, refusals: 
     return out
 
 
-def _ancestors(branch: Org) -> list[Org]:
+def ancestors(branch: Org) -> list[Org]:
     """The organizations above ``branch``, nearest first (one query; parents attached for the power check)."""
     paths = tree_paths.ancestors(branch.path)[:-1]
     by_path = {o.path: o for o in Org.objects.select_related("area").filter(path__in=paths)}
@@ -239,19 +239,19 @@ def power_refusal(org: Org) -> str | None:
 
 def approver_for(branch: Org) -> Org | None:
     """The nearest organization above the branch that may approve 预备党员."""
-    return next((o for o in _ancestors(branch) if power_refusal(o) is None), None)
+    return next((o for o in ancestors(branch) if power_refusal(o) is None), None)
 
 
 def _approver(applicant: Applicant, cleaned: dict, field: str, refusals: list) -> None:
-    ancestors = _ancestors(applicant.branch)
+    above = ancestors(applicant.branch)
     if cleaned.get(field):
-        org = next((o for o in ancestors if o.pk == cleaned[field]), None)
+        org = next((o for o in above if o.pk == cleaned[field]), None)
         if org is None:
             refusals.append(Refusal(field, _("应为培养支部的上级党委"), hard=True))
             return
         message = power_refusal(org)
     else:
-        org = next((o for o in ancestors if power_refusal(o) is None), None)
+        org = next((o for o in above if power_refusal(o) is None), None)
         message = None if org else _(
             "培养支部的上级党组织中没有具有审批预备党员权限的基层党委（发展党员工作细则第二十四条）")
     if message:
@@ -361,14 +361,14 @@ def _checks(actor, applicant: Applicant, step: rules.Step, done_on: date, cleane
 
 def _reviewer(applicant: Applicant, cleaned: dict, refusals: list) -> None:
     """预审 by a 基层党委 above the branch (the one with approval power by default)."""
-    ancestors = _ancestors(applicant.branch)
+    above = ancestors(applicant.branch)
     if cleaned.get("reviewer"):
-        org = next((o for o in ancestors if o.pk == cleaned["reviewer"]), None)
+        org = next((o for o in above if o.pk == cleaned["reviewer"]), None)
         if org is None:
             refusals.append(Refusal("reviewer", _("应为培养支部的上级党委"), hard=True))
             return
     else:
-        org = next((o for o in ancestors if power_refusal(o) is None), None)
+        org = next((o for o in above if power_refusal(o) is None), None)
     message = rules.pre_review_refusal(reviewer_is_committee=bool(org and org.kind in COMMITTEES))
     if message:
         refusals.append(Refusal("reviewer", message))
