@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from jiceng.core import scope
@@ -33,6 +34,19 @@ from jiceng.members.views.mobility_forms import (
 def _require_any(user, perm: str, message: str) -> None:
     if not scope.permissions(user) & {perm, "*"}:
         raise PermissionDenied(message)
+
+
+TABS = (("transfers", "members:transfers", "arrow-left-right", gettext_lazy("关系转接"), "members.view_transfer"),
+        ("floating", "members:floating", "geo", gettext_lazy("流动党员"), "members.view_member"),
+        ("lost", "members:lost", "person-exclamation", gettext_lazy("失联党员"), "members.view_member"),
+        ("reports", "members:reports", "house-heart", gettext_lazy("双报到"), "members.view_servicereport"))
+
+
+def mobility_tabs(user, current: str) -> list[dict]:
+    """The mobility pages this user may open, side by side at the top of each."""
+    held = scope.permissions(user)
+    return [{"url": reverse(name), "icon": icon, "label": label, "current": code == current}
+            for code, name, icon, label, perm in TABS if held & {perm, "*"}]
 
 
 def picked_member(request):
@@ -82,8 +96,8 @@ def reports(request):
     for report in page.object_list:
         report.can_end = report.ended_on is None and scope.can(request.user, "members.change_servicereport", report)
     return render(request, "members/mobility/reports.html", {
-        "form": form, "page": page, "filtering": bool(request.GET.get("q") or request.GET.get("skill")
-                                                      or request.GET.get("community")),
+        "tabs": mobility_tabs(request.user, "reports"), "form": form, "page": page,
+        "filtering": bool(request.GET.get("q") or request.GET.get("skill") or request.GET.get("community")),
         "today": today(), "can_add": bool(scope.permissions(request.user) & {"members.add_servicereport", "*"}),
     })
 
@@ -134,7 +148,7 @@ def floating(request):
     for record in page.object_list:
         record.can_change = record.returned_on is None and scope.can(request.user, services.CHANGE, record)
     return render(request, "members/mobility/floating.html", {
-        "form": form, "page": page, "today": today(),
+        "tabs": mobility_tabs(request.user, "floating"), "form": form, "page": page, "today": today(),
         "can_add": bool(scope.permissions(request.user) & {services.CHANGE, "*"})})
 
 
@@ -185,7 +199,7 @@ def lost(request):
     for member in page.object_list:
         member.can_change = scope.can(request.user, services.CHANGE, member)
     return render(request, "members/mobility/lost.html", {
-        "form": form, "page": page, "today": today(),
+        "tabs": mobility_tabs(request.user, "lost"), "form": form, "page": page, "today": today(),
         "can_add": bool(scope.permissions(request.user) & {services.CHANGE, "*"})})
 
 

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from jiceng.core import scope
@@ -19,7 +20,7 @@ from jiceng.members.selectors import roll as roll_selectors
 from jiceng.members.selectors import transfers as selectors
 from jiceng.members.services import transfers as services
 from jiceng.members.services.roll import member_unmask, today
-from jiceng.members.views.mobility import pick_member_page, picked_member
+from jiceng.members.views.mobility import mobility_tabs, pick_member_page, picked_member
 from jiceng.members.views.mobility_forms import (
     IncomingTransferForm,
     InternalTransferForm,
@@ -30,13 +31,14 @@ from jiceng.members.views.mobility_forms import (
     TransferFilterForm,
 )
 
-DIRECTIONS = {"internal": (InternalTransferForm, _("转往系统内党支部")),
-              "outgoing": (OutgoingTransferForm, _("转出到系统外")),
-              "incoming": (IncomingTransferForm, _("从系统外转入"))}
+DIRECTIONS = {"internal": (InternalTransferForm, gettext_lazy("转往系统内党支部")),
+              "outgoing": (OutgoingTransferForm, gettext_lazy("转出到系统外")),
+              "incoming": (IncomingTransferForm, gettext_lazy("从系统外转入"))}
 ACTION_FORMS = {"submit": NoteForm, "approve": NoteForm, "issue": IssueForm, "accept": NoteForm,
                 "return": ReturnForm, "cancel": NoteForm}
-ACTION_LABELS = {"submit": _("提交"), "approve": _("审批同意"), "issue": _("开具介绍信"), "accept": _("接收"),
-                 "return": _("退回"), "cancel": _("撤销")}
+ACTION_LABELS = {"submit": gettext_lazy("提交"), "approve": gettext_lazy("审批同意"),
+                 "issue": gettext_lazy("开具介绍信"), "accept": gettext_lazy("接收"),
+                 "return": gettext_lazy("退回"), "cancel": gettext_lazy("撤销")}
 
 
 def _require_any(user, perm: str, message: str) -> None:
@@ -55,7 +57,8 @@ def index(request):
     state = data["state"]
     page = paginate(request, selectors.transfer_list(request.user, box=box, state=state, q=data["q"]), 30)
     return render(request, "members/transfers/list.html", {
-        "box": box, "form": form, "state": state, "page": page, "today": today(),
+        "tabs": mobility_tabs(request.user, "transfers"), "box": box, "form": form, "state": state, "page": page,
+        "today": today(),
         "open_counts": {b: selectors.transfer_list(request.user, box=b, state="open").count()
                         for b in ("inbox", "outbox")},
         "can_add": bool(scope.permissions(request.user) & {"members.add_transfer", "*"}),
