@@ -17,7 +17,7 @@ from jiceng.core import crypto, scope
 from jiceng.core.models import AuditEvent, Org
 from jiceng.members.models import Applicant, ApplicantOutcome, ApplicantStep, Education, Sex, Stage
 from jiceng.members.rules import development as rules
-from jiceng.members.services.development import anniversary_qualifies, deadline
+from jiceng.members.services.development_checks import anniversary_qualifies, deadline
 from jiceng.members.services.roll import today
 
 VIEW = "members.view_applicant"

@@ -13,6 +13,7 @@ from jiceng.members.models import ApplicantStep
 from jiceng.members.rules import development as rules
 from jiceng.members.rules.standing import probation_end
 from jiceng.members.services import development as dev
+from jiceng.members.services import development_checks as checks
 from jiceng.members.services.roll import discipline_record, member_create
 from jiceng.members.tests.test_development_walk import (
     make_ns,
@@ -193,7 +194,7 @@ def test_an_unknown_calendar_year_refuses_and_never_guesses(ns, monkeypatch, per
     def unknown(start, n, **kw):
         raise UnknownCalendar(start.year)
 
-    monkeypatch.setattr(dev, "add_working_days", unknown)
+    monkeypatch.setattr(checks, "add_working_days", unknown)
     applicant = walk(ns, new_applicant(ns), 6)
     before = snapshot(applicant)
     for actor, reason in ((SYSTEM, ""), (personas["street"], "例外")):  # not even as an exception

@@ -13,7 +13,7 @@ from jiceng.core.models import Org
 from jiceng.core.rules import COMMITTEES
 from jiceng.members.models import ApplicantOutcome, DuesCategory, Education, Member, Stage
 from jiceng.members.rules import development as rules
-from jiceng.members.services import development as services
+from jiceng.members.services import development_checks as checks
 from jiceng.members.services.roll import today
 
 
@@ -26,7 +26,7 @@ class DocumentsField(forms.FileField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput(attrs={
-            "accept": ",".join(sorted(services.UPLOAD_TYPES))}))
+            "accept": ",".join(sorted(checks.UPLOAD_TYPES))}))
         kwargs.setdefault("required", False)
         kwargs.setdefault("help_text", _("可多选；PDF、OFD、Word、Excel 或 JPG/PNG 图片"))
         super().__init__(**kwargs)
@@ -103,7 +103,7 @@ def _org_choices(applicant, name):
     if name == "party_group":
         orgs = Org.objects.filter(parent=applicant.branch, kind="group", is_active=True).order_by("name")
     else:
-        orgs = [o for o in services.ancestors(applicant.branch) if o.kind in COMMITTEES]
+        orgs = [o for o in checks.ancestors(applicant.branch) if o.kind in COMMITTEES]
     return [("", _("（默认）")), *[(o.pk, o.name) for o in orgs]]
 
 
