@@ -33,6 +33,7 @@ MAX_BYTES = 60 * 1024 * 1024
 MAX_XLSX_EXPANDED = 1024 * 1024 * 1024  # a zip bomb is refused before it is parsed
 HEADER_SCAN = 10  # the header may follow a title row or two (“某某党支部党员花名册”)
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_FIRST = frozenset("=+-@\t\r ")
 _SIGNED_NUMBER = re.compile(r"[+-]?\d[\d\s]*(?:\.\d+)?")
 _HEADER_NOISE = re.compile(r"[\s*＊:：]|[（(][^）)]*[）)]")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
@@ -51,7 +52,7 @@ class SpreadsheetError(ValueError):
 def looks_like_formula(value: Any) -> bool:
     """Would a spreadsheet program run this text as a formula (or a DDE command)? Signed numbers
     (``-5``, ``+8613800000000``) are not formulas."""
-    if not isinstance(value, str) or not value:
+    if value.__class__ is not str or not value or value[0] not in _FORMULA_FIRST:
         return False
     text = value.lstrip(" ")
     return text.startswith(FORMULA_PREFIXES) and not _SIGNED_NUMBER.fullmatch(text)
@@ -70,10 +71,10 @@ def neutralise(value: Any) -> Any:
 
 def _plain(value: Any) -> Any:
     """A cell as the importer wants it: text (stripped), or a ``date``/``datetime`` for date cells."""
+    if value.__class__ is str:
+        return value.translate(_INVISIBLE).strip()
     if value is None:
         return ""
-    if isinstance(value, str):
-        return value.translate(_INVISIBLE).strip()
     if isinstance(value, bool):
         return _("是") if value else _("否")
     if isinstance(value, int):
@@ -277,12 +278,12 @@ class SheetReader:
 
     def __iter__(self) -> Iterator[tuple[int, dict[str, Any]]]:
         """``(line, {key: value})`` for every non-blank row after the header; values are text or dates."""
-        positions = self._positions
+        positions, plain = self._positions, _plain
         count = 0
         for line, cells in self._rows:
             width = len(cells)
-            row = {key: _plain(cells[i]) if i < width else "" for i, key in positions}
-            if not any(v != "" for v in row.values()):
+            row = {key: plain(cells[i]) if i < width else "" for i, key in positions}
+            if not any(row.values()):  # a blank row ("" everywhere)
                 continue
             count += 1
             if count > self.max_rows:

@@ -109,11 +109,13 @@ FORMULA = gettext_lazy("单元格以 = + - @ 开头，可能是公式（公式�
 _SPACES = re.compile(r"\s+")
 _AREA_SUFFIX = re.compile(r"(居民委员会|居委会|村民委员会|村委会)$")
 
-# What a staged row holds, in order (after its line number); dates as ISO text, orgs and areas as ids.
+# What a staged row holds, in order (after its line number and the ID number's blind index); dates as
+# ISO text, orgs and areas as ids.
 STAGED = ("name", "id_number", "sex", "birth_date", "phone", "branch", "party_group", "category", "status",
           "joined_on", "full_on", "ethnicity", "education", "work_unit", "job_title", "residence", "is_cadre", "note")
 DATES = {"birth_date", "joined_on", "full_on"}
 ORGS = {"branch", "party_group"}
+REFERENCES = {*ORGS, "residence"}
 
 
 def _text(value) -> str:
@@ -204,7 +206,7 @@ def check_row(row: dict, lookups: _Lookups, day: date) -> tuple[dict | None, lis
         value = row.get(key, "")
         if key in problems or value == "":
             continue
-        code = words[key].get(_text(value))
+        code = words[key].get(value) or words[key].get(_text(value))
         if code is None:
             problems[key] = _("“%(value)s”不是有效的%(column)s") % {"value": value, "column": HEADERS[key]}
         else:
@@ -251,27 +253,27 @@ def check_row(row: dict, lookups: _Lookups, day: date) -> tuple[dict | None, lis
 
 # --- staging the good rows between validation and insert ----------------------------------------
 
-def _encode(line: int, cleaned: dict) -> list:
-    out: list = [line]
+def _encode(line: int, index: str, cleaned: dict) -> list:
+    out: list = [line, index]
     for key in STAGED:
         value = cleaned[key]
-        if isinstance(value, Org | Area):
+        if value is not None and key in REFERENCES:
             value = value.pk
-        elif isinstance(value, date):
+        elif value is not None and key in DATES:
             value = value.isoformat()
         out.append(value)
     return out
 
 
-def _decode(row: list, orgs: dict, areas: dict) -> tuple[int, dict]:
-    fields = dict(zip(STAGED, row[1:], strict=True))
+def _decode(row: list, orgs: dict, areas: dict) -> tuple[int, str, dict]:
+    fields = dict(zip(STAGED, row[2:], strict=True))
     for key in DATES:
         if fields[key] is not None:
             fields[key] = date.fromisoformat(fields[key])
     for key in ORGS:
         fields[key] = orgs[fields[key]] if fields[key] is not None else None
     fields["residence"] = areas[fields["residence"]] if fields["residence"] is not None else None
-    return row[0], fields
+    return row[0], row[1], fields
 
 
 class _Stage:
@@ -285,8 +287,8 @@ class _Stage:
         self.branches: set[int] = set()
         self.areas: set[int] = set()
 
-    def add(self, line: int, cleaned: dict) -> None:
-        self.block.append(_encode(line, cleaned))
+    def add(self, line: int, index: str, cleaned: dict) -> None:
+        self.block.append(_encode(line, index, cleaned))
         self.branches.add(cleaned["branch"].pk)
         if cleaned["party_group"] is not None:
             self.orgs.add(cleaned["party_group"].pk)
@@ -403,7 +405,7 @@ def _validate(job: Job, sheet: SheetReader) -> tuple[dict, dict, dict]:
             if index in taken:
                 bad(line, cleaned["name"], [("id_number", _("该身份证号已在党员名册中"))])
             else:
-                stage.add(line, cleaned)
+                stage.add(line, index, cleaned)
         pending.clear()
 
     for line, row in sheet:
@@ -482,10 +484,10 @@ def import_insert_run(job_id: int) -> None:
         while batch := [row for _n, block in zip(range(INSERT_CHUNK // CHUNK), blocks, strict=False)
                         for row in block]:
             rows = [_decode(row, orgs, areas) for row in batch]
-            indexes = [crypto.blind_index(fields["id_number"]) for _line, fields in rows]
-            taken = set(Member.objects.filter(id_index__in=indexes).values_list("id_index", flat=True))
+            taken = set(Member.objects.filter(id_index__in=[index for _l, index, _f in rows])
+                        .values_list("id_index", flat=True))
             keep = []
-            for index, (line, fields) in zip(indexes, rows, strict=True):
+            for line, index, fields in rows:
                 if index not in taken:
                     keep.append(fields)
                 else:  # registered by someone else since the validation
