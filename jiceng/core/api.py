@@ -240,8 +240,8 @@ def org_list(request, parent: int | None = None, q: str | None = None, kind: str
     ``top=true`` only the caller's top organizations, ``kind`` keeps one kind (``branch`` …), ``q``
     searches by name or pinyin."""
     if q:
-        found = org_selectors.org_search(request.user, q, limit=200)
-    elif parent is not None or top:
+        return org_selectors.with_child_counts(org_selectors.org_search(request.user, q, limit=200, kind=kind))
+    if parent is not None or top:
         found = org_selectors.org_children(request.user, parent)
     else:
         found = org_selectors.org_in_scope(request.user)

@@ -57,11 +57,13 @@ def counts_in_territory(area) -> dict[str, int]:
     return {row["kind"]: row["n"] for row in rows}
 
 
-def org_search(actor, text: str, *, limit: int = 50) -> QuerySet[Org]:
+def org_search(actor, text: str, *, limit: int = 50, kind: str | None = None) -> QuerySet[Org]:
     text = text.strip()
     if not text:
         return Org.objects.none()
     matches = _base().filter(trees.text_condition(text, "name", "short_name"))
+    if kind:
+        matches = matches.filter(kind=kind)
     return scope.visible(actor, VIEW, matches).order_by("depth", "path")[:limit]
 
 
