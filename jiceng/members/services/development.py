@@ -138,7 +138,7 @@ def _user(actor):
 
 
 def _locked(applicant: Applicant) -> Applicant:
-    return Applicant.objects.select_for_update().select_related("branch", "branch__area", "member").get(
+    return Applicant.objects.select_for_update(of=("self",)).select_related("branch", "branch__area", "member").get(
         pk=applicant.pk)
 
 
