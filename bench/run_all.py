@@ -38,7 +38,7 @@ def run(script: str, *args: str) -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--smoke", action="store_true", help="tiny sizes (Beijing import, 2,000 orgs)")
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes (Beijing import, 2,000 orgs, 2,000 members)")
     parser.add_argument("--sqlite-only", action="store_true")
     args = parser.parse_args()
     extra = ["--smoke"] if args.smoke else []
@@ -61,6 +61,8 @@ def main() -> int:
             results.append((f"import_divisions ({label})", code, ""))
         code = run("scoped_orgs.py", *db, *extra)
         results.append((f"scoped_orgs ({label})", code, ""))
+        code = run("import_members.py", *db, *extra)
+        results.append((f"import_members ({label})", code, ""))
     print("\nsummary:")
     for name, code, note in results:
         status = {0: "ok", SKIPPED: "skipped"}.get(code, f"FAILED (exit {code})")

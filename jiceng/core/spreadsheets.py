@@ -157,7 +157,11 @@ class SheetReader:
 
     # context manager
     def __enter__(self) -> SheetReader:
-        self.open()
+        try:
+            self.open()
+        except BaseException:
+            self.close()
+            raise
         return self
 
     def __exit__(self, *exc) -> None:
@@ -178,6 +182,9 @@ class SheetReader:
         self._find_header()
 
     def close(self) -> None:
+        if self._rows is not None:
+            self._rows.close()  # ends the generator while the file is still open
+            self._rows = None
         if self._workbook is not None:
             self._workbook.close()
             self._workbook = None
@@ -240,8 +247,8 @@ class SheetReader:
         except Exception as exc:  # a damaged sheet part
             raise SpreadsheetError(_("文件读到一半出错（可能已损坏），请在 Excel 或 WPS 中重新保存后再试")) from exc
         finally:
-            if text is not None:
-                text.detach()
+            if text is not None and not text.buffer.closed:
+                text.detach()  # leave the caller's file open
 
     def _find_header(self) -> None:
         """The first of the top rows that names every required column (or the one naming most
