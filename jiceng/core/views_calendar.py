@@ -65,7 +65,7 @@ def calendar(request):
         "count_start": settings.WORKDAY_COUNT_START})
 
 
-def _months(year: int, named: dict[date, workdays.ScheduleDay], known: bool) -> list[dict]:
+def _months(year: int, named: dict[date, workdays.ScheduleDay]) -> list[dict]:
     """Twelve month grids (Monday first): each cell a day with its kind and the holiday's name."""
     today = timezone.localdate()
     months = []
@@ -78,9 +78,7 @@ def _months(year: int, named: dict[date, workdays.ScheduleDay], known: bool) -> 
                     cells.append(None)
                     continue
                 listed = named.get(day)
-                if not known:
-                    kind = "unknown"
-                elif listed:
+                if listed:
                     kind = "makeup" if listed.is_workday else "holiday"
                 else:
                     kind = "workday" if day.weekday() < 5 else "weekend"
@@ -114,7 +112,9 @@ def calendar_year(request, year):
         scope.require_global(request.user, "core.add_calendaryear")
     return render(request, "core/calendar_year.html", {
         "year": year, "source": source, "source_label": workdays.SOURCE_LABELS[source], "entered": entered,
-        "schedule": schedule, "months": _months(year, {d.date: d for d in schedule}, source != workdays.UNKNOWN),
+        "runs": [{"first": f, "last": t, "is_workday": w, "name": n, "length": (t - f).days + 1}
+                 for f, t, w, n in services.schedule_runs(schedule)],
+        "months": _months(year, {d.date: d for d in schedule}) if schedule else [],
         "weekdays": WEEKDAYS, "form": form,
         "prev_year": year - 1 if year > services.YEAR_MIN else None,
         "next_year": year + 1 if year < services.YEAR_MAX else None,

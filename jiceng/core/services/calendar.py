@@ -100,9 +100,25 @@ def schedule_from_text(year: int, text: str) -> list[Entry]:
     return entries
 
 
+def schedule_runs(days) -> list[tuple[date, date, bool, str]]:
+    """``ScheduleDay`` items (in date order) as runs of consecutive days of the same kind and name:
+    ``(first, last, is_workday, name)``, e.g. the whole Spring Festival break as one run."""
+    runs: list[tuple[date, date, bool, str]] = []
+    for d in days:
+        if runs and runs[-1][1] + timedelta(days=1) == d.date and runs[-1][2:] == (d.is_workday, d.name):
+            runs[-1] = (runs[-1][0], d.date, d.is_workday, d.name)
+        else:
+            runs.append((d.date, d.date, d.is_workday, d.name))
+    return runs
+
+
 def schedule_to_text(days) -> str:
-    """The lines ``schedule_from_text`` reads back, one day each (``days``: ``ScheduleDay`` items)."""
-    return "\n".join(f"{d.date.isoformat()} {'班' if d.is_workday else '休'} {d.name}".rstrip() for d in days)
+    """The lines ``schedule_from_text`` reads back, a run of days each (``days``: ``ScheduleDay`` items)."""
+    lines = []
+    for first, last, is_workday, name in schedule_runs(days):
+        when = first.isoformat() if first == last else f"{first.isoformat()}~{last.isoformat()}"
+        lines.append(f"{when} {'班' if is_workday else '休'} {name}".rstrip())
+    return "\n".join(lines)
 
 
 @transaction.atomic

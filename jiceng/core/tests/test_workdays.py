@@ -12,7 +12,7 @@ from django.test import Client
 
 from jiceng.core import workdays
 from jiceng.core.models import AuditEvent, CalendarDay, CalendarYear
-from jiceng.core.services.calendar import calendar_year_set, schedule_from_text
+from jiceng.core.services.calendar import calendar_year_set, schedule_from_text, schedule_to_text
 from jiceng.core.workdays import (
     UnknownCalendar,
     add_working_days,
@@ -340,3 +340,10 @@ def test_a_street_worker_can_neither_see_nor_enter_the_calendar(client_for):
     assert not CalendarYear.objects.exists() and not AuditEvent.objects.filter(action="calendar.set").exists()
     assert "/manage/calendar/" not in street.get("/").content.decode()
     assert "/manage/calendar/" in client_for("admin").get("/").content.decode()
+
+
+def test_a_schedule_written_as_runs_of_days_reads_back_unchanged():
+    schedule = workdays.year_schedule(2026)
+    text = schedule_to_text(schedule)
+    assert "2026-02-15~2026-02-23 休 春节" in text.splitlines()
+    assert schedule_from_text(2026, text) == [(d.date, d.is_workday, d.name) for d in schedule]
