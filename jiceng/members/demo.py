@@ -10,7 +10,10 @@ from faker import Faker
 
 from jiceng.core.identity import check_character
 from jiceng.core.models import Org
+from jiceng.core.models.orgs import PostTitle
 from jiceng.core.periods import add_years
+from jiceng.core.services.orgs import post_assign
+from jiceng.members.rules.organization import committee_required
 from jiceng.members.services.roll import member_bulk_create, member_clean, today
 
 CATEGORIES = ["in_service"] * 11 + ["retired"] * 6 + ["self_employed", "annual_salary", "unemployed", "student",
@@ -66,6 +69,12 @@ def load_members_demo(actor, made: dict, out) -> None:
         rows = []
         for index, branch in enumerate(branches):
             size = 12 if branch.pk == orgs["first_branch"].pk else (2 if branch.is_joint else 3 + (index * 7) % 11)
-            rows += demo_rows(branch, size, rnd, fake, used, day)
+            made_rows = demo_rows(branch, size, rnd, fake, used, day)
+            rows += made_rows
+            full = sum(1 for row in made_rows if row["status"] == "full")
+            if committee_required(full) and (index % 4 or branch.pk == orgs["first_branch"].pk):
+                for n, title in enumerate((PostTitle.ORGANIZATION, PostTitle.PUBLICITY), start=1):  # + the secretary
+                    post_assign(actor, org=branch, title=title, holder_name=made_rows[n]["name"],
+                                term_start=branch.term_started_on or day)
         out(f"生成 {working.area.name} 的党员名册（{len(rows)} 人）…")
         member_bulk_create(actor, rows, source="演示数据")

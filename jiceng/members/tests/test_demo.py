@@ -17,3 +17,7 @@ def test_the_demo_fills_every_branch_with_valid_members(world):
         assert (parsed.sex, parsed.birth_date) == (m.sex, m.birth_date)
     assert MemberEvent.objects.filter(kind="created").count() == 12
     assert {m.status for m in members} == {"full", "probationary"}
+    from jiceng.core.models import Post
+
+    assert set(Post.objects.filter(org=world.grid_branch).values_list("title", flat=True)) == {
+        "organization", "publicity"}  # a branch with 7 or more full members gets a committee
