@@ -59,6 +59,7 @@ class StepField:
     required: bool = True
     help: str = ""
     choices: tuple = ()
+    default: object = None  # the value when none is given
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ STEPS: tuple[Step, ...] = (
     Step(10, CANDIDATE, _l("进行政治审查"), "political_review",
          _l("政治审查必须形成结论性材料；未经政治审查或政治审查不合格的，不能发展入党（细则第十六条）"),
          (StepField("conclusion", _l("政审结论")),
-          StepField("qualified", _l("政治审查合格"), "bool", required=False))),
+          StepField("qualified", _l("政治审查合格"), "bool", required=False, default=True))),
     Step(11, CANDIDATE, _l("开展集中培训"), "training",
          _l("对发展对象进行短期集中培训，培训时间一般不少于三天（或不少于二十四个学时）（细则第十七条）"),
          (StepField("days", _l("培训天数"), "number", required=False),
@@ -147,7 +148,8 @@ STEPS: tuple[Step, ...] = (
            "（细则第二十四条）；党总支、党支部、临时党组织和街道、乡镇党委所属的社区、村党委不能审批"),
          (*APPROVAL,
           StepField("delay_reason", _l("超过三个月审批的特殊情况说明"), required=False),
-          StepField("category", _l("党费类别"), "choice", required=False))),
+          StepField("category", _l("党费类别"), "choice", required=False,
+                    help=_l("留空则按递交入党申请时登记的类别")))),
     Step(18, PROBATIONARY, _l("报上级党委组织部门备案"), "approval_filed",
          _l("审批后报上级党委组织部门备案（细则第二十四条）"), (FILED,)),
     Step(19, FULL, _l("编入党支部和党小组"), "placement",

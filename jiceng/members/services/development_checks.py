@@ -108,6 +108,8 @@ def _record_id(value) -> int:
 def _clean_value(field: rules.StepField, value, errors: dict):
     """One item of a step's data, by kind; malformed input is a field error."""
     missing = value is None or value == "" or value == []
+    if missing and field.default is not None:
+        return field.default
     if missing:
         if field.required:
             errors.setdefault(field.name, []).append(_("请填写%(label)s") % {"label": field.label})
@@ -302,8 +304,7 @@ def step_checks(actor, applicant: Applicant, step: rules.Step, done_on: date, cl
         if message:
             refusals.append(Refusal("introducers", message, hard=True))
     elif n == 10:
-        qualified = True if cleaned.get("qualified") is None else cleaned["qualified"]
-        cleaned["qualified"] = qualified
+        qualified = cleaned["qualified"]
         message = rules.political_review_refusal(cleaned["conclusion"], qualified)
         if message:
             refusals.append(Refusal("conclusion" if qualified else "qualified", message, hard=True))

@@ -179,3 +179,27 @@ def test_documents_download_in_scope_only(ns, world, client_for, client):
 def test_a_persona_without_the_permission_gets_403(ns, client_for):
     assert client_for("grid").get("/development/").status_code == 403
     assert client_for("grid").get("/development/new/").status_code == 403
+
+
+def _form_data(ns, number: int) -> dict:
+    from jiceng.members.tests.test_development_walk import WALK
+
+    on, data = WALK[number]
+    fields = {"done_on": on.isoformat(), "responsible": "王五", **({"qualified": "on"} if number == 10 else {})}
+    for key, value in data.items():
+        fields[key] = [ns.members[0].pk, ns.members[1].pk] if key in ("contacts", "introducers") else value
+    return fields
+
+
+def test_the_whole_walk_through_the_page_forms(ns, client_for):
+    applicant = new_applicant(ns)
+    client = client_for("branch")
+    for number in range(2, 26):
+        page = client.get(f"/development/{applicant.pk}/")
+        assert f'action="/development/{applicant.pk}/steps/{number}/"' in page.content.decode(), number
+        response = client.post(f"/development/{applicant.pk}/steps/{number}/", _form_data(ns, number))
+        assert response.status_code == 302, (number, response.content.decode()[-3000:])
+    applicant.refresh_from_db()
+    assert (applicant.outcome, applicant.last_step, applicant.member.status) == ("admitted", 25, "full")
+    html = client.get(f"/development/{applicant.pk}/").content.decode()
+    assert "登记下一步" not in html and html.count("jc-dev-done") == 25

@@ -108,7 +108,7 @@ def _org_choices(applicant, name):
 
 
 def _field(spec: rules.StepField, applicant):
-    common = {"label": spec.label, "required": spec.required, "help_text": spec.help}
+    common = {"label": spec.label, "required": spec.required, "help_text": spec.help, "initial": spec.default}
     if spec.kind == "date":
         return forms.DateField(widget=DATE, **common)
     if spec.kind == "int":
