@@ -30,7 +30,7 @@ def _floating(actor) -> QuerySet[FloatingRecord]:
     branch marks them lost)."""
     day = today()
     return scope.visible(actor, VIEW_MEMBER, FloatingRecord.objects.select_related(
-        "member", "member__branch", "local_org", "area")).annotate(
+        "member", "member__branch", "member__branch__area", "local_org", "area")).annotate(
         should_transfer=_flag(Q(returned_on__isnull=True, left_on__lte=rules.floating_transfer_cutoff(day))),
         contact_overdue=_flag(Q(returned_on__isnull=True, last_contact_on__lte=rules.lost_review_cutoff(day))))
 
@@ -60,7 +60,7 @@ def lost_list(actor, *, branch: Org | None = None, review: bool = False, q: str 
     """失联党员 and 组织关系未转接 members. ``review_due`` marks those out of contact six months or more:
     the 停止党籍 review list (RULES §5), which the organization decides; ``review=True`` keeps only them."""
     cutoff = rules.lost_review_cutoff(today())
-    qs = scope.visible(actor, VIEW_MEMBER, Member.objects.select_related("branch")).filter(
+    qs = scope.visible(actor, VIEW_MEMBER, Member.objects.select_related("branch", "branch__area")).filter(
         is_lost=True, status__in=ACTIVE_STATUSES)
     if branch is not None:
         qs = qs.filter(branch__path__subtree=branch.path)

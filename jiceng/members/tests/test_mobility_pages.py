@@ -86,3 +86,31 @@ def test_pages_refuse_roles_without_the_permission(setup):
     services.member_mark_lost(s["p"]["branch"], member=s["member"], since=today())
     assert s["client"]("grid").post(f"/lost/{s['member'].pk}/found/", {"on": today().isoformat()}).status_code == 404
     assert Member.objects.get(pk=s["member"].pk).is_lost
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_list_pages_do_not_query_per_row(setup):
+    s = setup
+    c = s["client"]("community")
+    w = s["world"]
+
+    def add_rows(n):
+        for i in range(n):
+            m = h.member(w.grid_branch, f"成员{n}{i}")
+            services.floating_register(s["p"]["street"], member=m, left_on=today(), place="上海")
+            services.member_mark_lost(s["p"]["street"], member=m, since=today())
+            services.service_report_register(s["p"]["street"], member=m, community=w.jiayuan, reported_on=today())
+
+    add_rows(1)
+    c.get("/floating/")  # the first request caches the user's grants
+    before = {url: _queries(c, url) for url in ("/floating/", "/lost/", "/reports/")}
+    add_rows(4)
+    assert {url: _queries(c, url) for url in before} == before

@@ -101,3 +101,24 @@ def test_the_letter_masks_the_number_unless_unmasked_with_audit(setup):
     assert AuditEvent.objects.filter(action="member.unmask", object_id=str(s["member"].pk)).count() == 1
     draft = services.transfer_create(s["p"]["branch"], member=h.member(s["member"].branch, "钱七"), to_org=s["to"])
     assert s["client"]("branch").get(f"/transfers/{draft.pk}/letter/").status_code == 404
+
+
+def test_the_outbox_does_not_query_per_row(setup):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    s = setup
+    c = s["client"]("street")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get("/transfers/?box=outbox&state=").status_code == 200
+        return len(ctx.captured_queries)
+
+    services.transfer_create(s["p"]["branch"], member=s["member"], to_org=s["to"])
+    c.get("/transfers/")  # the first request caches the user's grants
+    before = count()
+    for i in range(4):
+        services.transfer_create(s["p"]["branch"], member=h.member(s["member"].branch, f"成员{i}"),
+                                 outside_org_name="中共天津市某区委")
+    assert count() == before

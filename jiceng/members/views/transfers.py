@@ -100,6 +100,13 @@ def new(request):
         else reverse("members:transfers")})
 
 
+def _action_form(action: str):
+    form = ACTION_FORMS[action](prefix=action)
+    if action == "issue":  # the validity is a setting: say which (RULES §5)
+        form.fields["issued_on"].help_text = _("留空为今天。介绍信有效期 %(n)d 个月") % {"n": services.letter_months()}
+    return form
+
+
 @login_required
 def detail(request, transfer_id):
     transfer = selectors.transfer_get(request.user, transfer_id)
@@ -107,7 +114,7 @@ def detail(request, transfer_id):
     return render(request, "members/transfers/detail.html", {
         "transfer": transfer, "direction": selectors.direction(transfer),
         "steps": selectors.transfer_steps(transfer), "person": selectors.transfer_person_masked(transfer),
-        "actions": [{"code": a, "label": ACTION_LABELS[a], "form": ACTION_FORMS[a](prefix=a)} for a in actions],
+        "actions": [{"code": a, "label": ACTION_LABELS[a], "form": _action_form(a)} for a in actions],
         "expired": rules.letter_expired(transfer.valid_until, today()) and transfer.state == "issued",
         "member_visible": bool(transfer.member_id) and roll_selectors.member_list(request.user).filter(
             pk=transfer.member_id).exists(),
