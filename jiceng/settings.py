@@ -213,6 +213,13 @@ MAP_TILE_ATTRIBUTION = env("JICENG_MAP_TILE_ATTRIBUTION")
 # --- Working days (RULES §8): whether the start day is day 1 of a working-day period ------------
 WORKDAY_COUNT_START = env_bool("JICENG_WORKDAY_COUNT_START", False)
 
+# --- Members (RULES §4, §5): development and transfers -------------------------------------
+PUBLICITY_WORKDAYS = int(env("JICENG_PUBLICITY_WORKDAYS", "5"))  # 公示 before steps 7 and 12
+ACTIVIST_ANNIVERSARY_QUALIFIES = env_bool("JICENG_ACTIVIST_ANNIVERSARY_QUALIFIES", True)  # 满一年 on the day
+DEVELOPMENT_DUE_DAYS = int(env("JICENG_DEVELOPMENT_DUE_DAYS", "30"))  # horizon of the "due" list
+DEVELOPMENT_UPLOAD_MAX_MB = int(env("JICENG_DEVELOPMENT_UPLOAD_MAX_MB", "10"))
+TRANSFER_LETTER_MONTHS = int(env("JICENG_TRANSFER_LETTER_MONTHS", "3"))  # 介绍信 validity
+
 # --- Worker health ------------------------------------------------------------------------
 WORKER_HEARTBEAT_SECONDS = int(env("JICENG_WORKER_HEARTBEAT_SECONDS", "15"))
 WORKER_STALE_SECONDS = int(env("JICENG_WORKER_STALE_SECONDS", "120"))
