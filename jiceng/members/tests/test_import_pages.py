@@ -112,3 +112,15 @@ def test_export_page_counts_then_the_job_gives_the_file(client_for, branches, dj
     download = branch.get(reverse("members:export_file", args=[job.pk]))
     assert download.status_code == 200 and "attachment" in download["Content-Disposition"]
     assert client_for("street").get(reverse("members:export_file", args=[job.pk])).status_code == 404
+
+
+def test_export_page_takes_the_roll_filters_and_refuses_bad_ones(client_for, branches):
+    member(branches.own, "李明", id_number=rid("19800101", 1))
+    member(branches.sibling, "王芳", id_number=rid("19800101", 3))
+    street = client_for("street")
+    assert "将导出 2 人" in street.get(reverse("members:export")).text
+    assert "将导出 1 人" in street.get(reverse("members:export"), {"branch": branches.sibling.pk}).text
+    page = street.get(reverse("members:export"), {"status": "nonsense"}).text
+    assert "请先按提示修正" in page
+    assert street.post(reverse("members:export"), {"branch": branches.other_street.pk}).status_code == 200
+    assert not Job.objects.exists()

@@ -111,8 +111,11 @@ class ExportForm(forms.Form):
 
     def __init__(self, actor, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        orgs = (scope.visible(actor, exports.EXPORT, Org.objects.exclude(kind="group"))
-                .order_by("path").values_list("pk", "name")[:MAX_BRANCH_CHOICES])
+        visible = scope.visible(actor, exports.EXPORT, Org.objects.exclude(kind="group"))
+        orgs = list(visible.order_by("path").values_list("pk", "name")[:MAX_BRANCH_CHOICES])
+        wanted = str(self.data.get("branch", ""))
+        if wanted.isdigit() and len(wanted) < 19 and int(wanted) not in {pk for pk, _name in orgs}:
+            orgs += list(visible.filter(pk=int(wanted)).values_list("pk", "name"))  # beyond the first ones
         self.fields["branch"].choices = [("", _("我管辖的全部")), *orgs]
         self.fields["flag"].choices = [("", _("全部")), *[(f, self.FLAG_LABELS.get(f, f)) for f in FLAGS]]
 
@@ -123,11 +126,13 @@ def export_start(request):
     if scope.reach(request.user, exports.EXPORT).nowhere:
         raise PermissionDenied(_("您没有导出党员名册的权限。"))
     form = ExportForm(request.user, request.POST if request.method == "POST" else request.GET or None)
-    filters = RollFilter(**{k: v for k, v in form.cleaned_data.items() if v}) if form.is_valid() else RollFilter()
-    if request.method == "POST" and form.is_valid():
+    valid = form.is_valid() or not form.is_bound
+    filters = RollFilter(**{k: v for k, v in form.cleaned_data.items() if v}) if form.is_bound and valid \
+        else RollFilter()
+    if request.method == "POST" and valid:
         job = exports.export_start(request.user, filters=filters)
         return redirect("members:export_job", pk=job.pk)
-    context = {"form": form, "count": exports.export_queryset(request.user, filters).count(),
+    context = {"form": form, "count": exports.export_queryset(request.user, filters).count() if valid else None,
                "may_unmask": not scope.reach(request.user, exports.UNMASK).nowhere,
                "recent": job_selectors.job_recent(request.user, kind=exports.KIND, limit=5)}
     return render(request, "members/imports/export.html", context)
