@@ -42,7 +42,7 @@ def test_the_workbench_shows_the_personas_scope_node(client_for, username, node_
     "dept": ["territory"],
     "auditor": ["audit"],
     "security": ["territory", "orgs", "users"],
-    "admin": ["territory", "orgs", "users"],
+    "admin": ["territory", "orgs", "users", "calendar"],
 }.items()))
 def test_the_workbench_offers_only_the_modules_the_persona_may_use(client_for, username, tiles):
     response = client_for(username).get("/")
