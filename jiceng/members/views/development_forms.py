@@ -141,7 +141,7 @@ class StepForm(forms.Form):
         kwargs.setdefault("initial", {"done_on": today()})
         super().__init__(*args, **kwargs)
         self.step = step
-        self.fields["done_on"].help_text = step.rule
+        self.fields["done_on"].help_text = _("不能早于上一步骤的日期，也不能晚于今天；规定见上方")
         for spec in step.fields:
             self.fields[spec.name] = _field(spec, applicant)
         self.fields["note"] = forms.CharField(label=_("说明"), required=False,
