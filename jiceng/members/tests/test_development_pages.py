@@ -203,3 +203,23 @@ def test_the_whole_walk_through_the_page_forms(ns, client_for):
     assert (applicant.outcome, applicant.last_step, applicant.member.status) == ("admitted", 25, "full")
     html = client.get(f"/development/{applicant.pk}/").content.decode()
     assert "登记下一步" not in html and html.count("jc-dev-done") == 25
+
+
+def test_the_ledger_reads_without_n_plus_1(ns, client_for, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from jiceng.members.selectors import development as selectors
+
+    monkeypatch.setattr(selectors, "deadline", lambda day: day)  # the calendar is cached outside tests' transaction
+    client = client_for("street")
+    for i in range(2):
+        walk(ns, new_applicant(ns, seq=f"8{i}1", name=f"甲{i}"), 16)
+    client.get("/development/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/development/")
+    for i in range(4):
+        walk(ns, new_applicant(ns, seq=f"9{i}1", name=f"乙{i}"), 3 + i * 5)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get("/development/").status_code == 200
+    assert len(many) == len(few)
