@@ -56,4 +56,6 @@ class MembersConfig(AppConfig):
             "transfer.create": _("发起组织关系转接"), "transfer.transition": _("办理组织关系转接"),
             "floating.register": _("登记流动党员"), "floating.return": _("流动党员返回"),
             "report.register": _("在职党员报到"), "report.end": _("结束社区报到"),
+            "member.lost": _("登记失联或关系未转接"), "member.found": _("恢复联系"),
+            "floating.contact": _("与流动党员联系"),
         })

@@ -72,7 +72,7 @@ class MemberEditForm(forms.Form):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("变更为"), choices=[
-        (s.value, s.label) for s in MemberStatus if s not in (MemberStatus.PROBATIONARY,)])
+        (s.value, s.label) for s in MemberStatus if s not in (MemberStatus.PROBATIONARY, MemberStatus.TRANSFERRED_OUT)])
     on = forms.DateField(label=_("日期"), widget=DATE)
     reason = forms.CharField(label=_("依据或原因"), max_length=500)
     document_no = forms.CharField(label=_("文号"), max_length=60, required=False)

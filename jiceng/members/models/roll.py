@@ -45,6 +45,7 @@ class MemberStatus(models.TextChoices):
     LAPSED = "lapsed", _("自行脱党除名")
     EXPELLED = "expelled", _("开除党籍")
     DECEASED = "deceased", _("去世")
+    TRANSFERRED_OUT = "transferred_out", _("已转出（系统外）")
 
 
 ACTIVE_STATUSES = (MemberStatus.PROBATIONARY, MemberStatus.FULL)
@@ -79,7 +80,7 @@ class Member(models.Model):
                                     on_delete=models.SET_NULL, related_name="group_members")
     category = models.CharField(_("党费类别"), max_length=16, choices=DuesCategory.choices,
                                 default=DuesCategory.IN_SERVICE)
-    status = models.CharField(_("党籍状态"), max_length=14, choices=MemberStatus.choices,
+    status = models.CharField(_("党籍状态"), max_length=16, choices=MemberStatus.choices,
                               default=MemberStatus.FULL)
     joined_on = models.DateField(_("入党时间"))
     full_on = models.DateField(_("转正时间"), null=True, blank=True)

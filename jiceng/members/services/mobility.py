@@ -105,7 +105,7 @@ def floating_contact(actor, *, record: FloatingRecord, on: date, note: str = "")
         member.save(update_fields=["last_contact_on", "updated_at"])
     text = _("与流动党员取得联系") + (_("：%(note)s") % {"note": note.strip()} if note.strip() else "")
     member_event(member, actor, EventKind.FLOATING, text, on=on, data={"floating": record.pk})
-    audit.record(actor, "member.update", member, node_path=member.branch.path,
+    audit.record(actor, "floating.contact", member, node_path=member.branch.path,
                  summary={"last_contact_on": [before, record.last_contact_on]})
     return record
 
@@ -148,7 +148,7 @@ def member_mark_lost(actor, *, member: Member, since: date, note: str = "") -> M
     member.save(update_fields=["is_lost", "lost_since", "updated_at"])
     text = _("登记失联") + (_("：%(note)s") % {"note": note.strip()} if note.strip() else "")
     member_event(member, actor, EventKind.LOST, text, on=since)
-    audit.record(actor, "member.update", member, node_path=member.branch.path,
+    audit.record(actor, "member.lost", member, node_path=member.branch.path,
                  summary={"is_lost": [False, True], "lost_since": since})
     return member
 
@@ -169,7 +169,7 @@ def member_mark_found(actor, *, member: Member, on: date, note: str = "") -> Mem
     member.save(update_fields=["is_lost", "lost_since", "last_contact_on", "updated_at"])
     text = _("恢复联系") + (_("：%(note)s") % {"note": note.strip()} if note.strip() else "")
     member_event(member, actor, EventKind.LOST, text, on=on)
-    audit.record(actor, "member.update", member, node_path=member.branch.path,
+    audit.record(actor, "member.found", member, node_path=member.branch.path,
                  summary={"is_lost": [True, False], "last_contact_on": on})
     return member
 

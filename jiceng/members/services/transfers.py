@@ -20,7 +20,16 @@ from jiceng.core import audit, crypto, scope
 from jiceng.core.errors import Conflict
 from jiceng.core.models import Org
 from jiceng.core.periods import month_start
-from jiceng.members.models import EventKind, Member, MemberEvent, Transfer, TransferReason, TransferState, TransferStep
+from jiceng.members.models import (
+    EventKind,
+    Member,
+    MemberEvent,
+    MemberStatus,
+    Transfer,
+    TransferReason,
+    TransferState,
+    TransferStep,
+)
 from jiceng.members.rules import mobility as rules
 from jiceng.members.selectors import transfers as selectors
 from jiceng.members.services.roll import member_clean, member_create, member_event, today
@@ -31,7 +40,7 @@ PERSON_FIELDS = ("name", "id_number", "phone", "sex", "birth_date", "ethnicity",
 
 
 def letter_months() -> int:
-    return int(getattr(settings, "JICENG_TRANSFER_LETTER_MONTHS", rules.DEFAULT_LETTER_MONTHS))
+    return int(getattr(settings, "TRANSFER_LETTER_MONTHS", rules.DEFAULT_LETTER_MONTHS))
 
 
 def _label(actor) -> str:
@@ -251,7 +260,9 @@ def transfer_accept(actor, *, transfer: Transfer, note: str = "") -> Transfer:
     transfer = _begin(actor, transfer, "accept", day)
     kind = selectors.direction(transfer)
     if kind == "outgoing":
-        member = transfer.member
+        member = Member.objects.select_for_update().get(pk=transfer.member_id)
+        member.status, member.status_changed_on = MemberStatus.TRANSFERRED_OUT, day
+        member.save(update_fields=["status", "status_changed_on", "updated_at"])
         text = _("组织关系已转至系统外党组织：%(to)s（回执已收到）") % {"to": transfer.outside_org_name}
     else:
         member = _receive_member(actor, transfer, day)
@@ -276,7 +287,11 @@ def _receive_member(actor, transfer: Transfer, day: date) -> Member:
     member = Member.objects.select_for_update().get(pk=transfer.member_id)
     member.branch, member.party_group = transfer.to_org, None
     member.is_lost, member.lost_since, member.last_contact_on = False, None, day
-    member.save(update_fields=["branch", "party_group", "is_lost", "lost_since", "last_contact_on", "updated_at"])
+    if member.status == MemberStatus.TRANSFERRED_OUT:  # back on the roll with the standing they left with
+        member.status = MemberStatus.FULL if member.full_on else MemberStatus.PROBATIONARY
+        member.status_changed_on = day
+    member.save(update_fields=["branch", "party_group", "is_lost", "lost_since", "last_contact_on", "status",
+                               "status_changed_on", "updated_at"])
     return member
 
 
@@ -312,7 +327,7 @@ def transfer_flag_expired(actor, *, day: date | None = None) -> int:
                 member.save(update_fields=["is_lost", "lost_since", "updated_at"])
             text = _("介绍信（%(no)s）过期未转接，列为组织关系未转接人员，请跟进") % {"no": transfer.letter_no}
             member_event(member, actor, EventKind.LOST, text, on=day, data=mark)
-            audit.record(actor, "member.update", member, node_path=member.branch.path,
+            audit.record(actor, "member.lost", member, node_path=member.branch.path,
                          summary={"is_lost": [False, True], "transfer": transfer.pk, "letter_no": transfer.letter_no})
             flagged += 1
     return flagged

@@ -193,7 +193,7 @@ def test_member_without_dues_record_cannot_get_a_letter(setup):
     assert Transfer.objects.get(pk=t.pk).state == "approved"
 
 
-@override_settings(JICENG_TRANSFER_LETTER_MONTHS=2)
+@override_settings(TRANSFER_LETTER_MONTHS=2)
 def test_letter_validity_is_a_setting(setup):
     t = issued(setup)
     assert t.valid_until == add_months(today(), 2)
@@ -289,6 +289,8 @@ def test_outgoing_to_outside_the_sender_records_the_receipt(setup):
     t.refresh_from_db()
     assert t.state == "accepted"
     assert s["member"].events.filter(kind="transfer", text__contains="回执已收到").exists()
+    s["member"].refresh_from_db()
+    assert s["member"].status == "transferred_out"  # off the active roll, kept for the record
 
 
 def person(**kw):
