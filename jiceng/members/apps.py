@@ -22,6 +22,18 @@ MEMBERS_ROLE_PERMISSIONS = {
 }
 
 
+def _development_due(user) -> int:
+    from jiceng.members.selectors.development import due_list
+
+    return len(due_list(user))
+
+
+def _transfers_inbox(user) -> int:
+    from jiceng.members.selectors.transfers import transfer_list
+
+    return transfer_list(user, box="inbox", state="issued").count()
+
+
 class MembersConfig(AppConfig):
     name = "jiceng.members"
     label = "members"
@@ -40,9 +52,9 @@ class MembersConfig(AppConfig):
             Module("members", _("党员名册"), "members:roll", "person-vcard", ("members.view_member",), 30,
                    _("名册、导入导出、流动党员与组织健康")),
             Module("development", _("发展党员"), "members:development", "ladder", ("members.view_applicant",), 31,
-                   _("五个阶段二十五个步骤与台账")),
+                   _("五个阶段二十五个步骤与台账；数字为30天内到期或逾期的事项"), counter=_development_due),
             Module("transfers", _("关系转接"), "members:transfers", "arrow-left-right", ("members.view_transfer",),
-                   32, _("组织关系转出、转入与介绍信")),
+                   32, _("组织关系转出、转入与介绍信；数字为待接收的转入"), counter=_transfers_inbox),
             Module("reports", _("双报到"), "members:reports", "house-heart", ("members.view_servicereport",), 33,
                    _("在职党员到社区报到")),
         ]:

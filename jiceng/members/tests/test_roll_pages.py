@@ -143,3 +143,18 @@ def test_health_reminds_of_terms_ending(client_for, world):
     world.jiayuan_committee.save()
     page = html(client_for("street").get(f"/members/health/{world.majiabao_committee.pk}/"))
     assert "任期将于2026-12-01届满" in page or "任期已于2026-12-01届满" in page
+
+
+def test_the_member_page_offers_transfer_and_mobility_actions_to_those_who_may(client_for, world):
+    someone = member(world.grid_branch)
+    street = html(client_for("street").get(f"/members/{someone.pk}/"))
+    assert f"/transfers/new/?member={someone.pk}" in street
+    assert f"/floating/new/?member={someone.pk}" in street
+    grid_page = client_for("grid").get(f"/members/{someone.pk}/")
+    assert grid_page.status_code == 404
+
+
+def test_the_workbench_counts_development_items_due(client_for, world):
+    response = client_for("street").get("/")
+    counts = {t["module"].key: t["count"] for t in response.context["tiles"]}
+    assert counts["development"] == 0 and counts["transfers"] == 0

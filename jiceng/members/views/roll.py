@@ -60,6 +60,8 @@ def _detail_context(request, member, unmasked=None) -> dict:
         "can_change": scope.can(request.user, services.CHANGE, member),
         "can_unmask": scope.can(request.user, "members.unmask_member", member),
         "can_discipline": scope.can(request.user, "members.discipline_member", member),
+        "can_transfer": scope.can(request.user, "members.add_transfer", member),
+        "can_report": bool(scope.permissions(request.user) & {"members.add_servicereport", "*"}),
         "unmasked": unmasked,
         "status_form": StatusForm(), "discipline_form": DisciplineForm(),
     }
