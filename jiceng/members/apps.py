@@ -43,8 +43,10 @@ class MembersConfig(AppConfig):
         from jiceng.core import registry
         from jiceng.core.registry import Module
         from jiceng.members.demo import load_members_demo
+        from jiceng.members.demo_activity import load_activity_demo
 
         registry.register_demo(load_members_demo, order=10)
+        registry.register_demo(load_activity_demo, order=20)
 
         for role, perms in MEMBERS_ROLE_PERMISSIONS.items():
             registry.register_role_permissions(role, perms)

@@ -21,3 +21,23 @@ def test_the_demo_fills_every_branch_with_valid_members(world):
 
     assert set(Post.objects.filter(org=world.grid_branch).values_list("title", flat=True)) == {
         "organization", "publicity"}  # a branch with 7 or more full members gets a committee
+
+
+def test_the_activity_demo_walks_applicants_and_fills_the_inboxes(world):
+    from jiceng.core.services.orgs import org_create, org_update
+    from jiceng.members.demo_activity import load_activity_demo
+    from jiceng.members.models import Applicant, FloatingRecord, ServiceReport, Transfer
+
+    org_update(SYSTEM, org=world.majiabao_committee, may_approve_admission=True)
+    neighbour_branch = org_create(SYSTEM, parent=world.jiayuan_committee, name="第2网格党支部", kind="branch",
+                                  area=world.grid2)[0]
+    made = {"110106015": {"working": world.majiabao_committee, "first_branch": world.grid_branch}}
+    load_members_demo(SYSTEM, made, lambda message: None)
+    from jiceng.members.tests.factories import member
+
+    member(neighbour_branch, "邻支部党员")
+    load_activity_demo(SYSTEM, made, lambda message: None)
+    assert sorted(Applicant.objects.values_list("last_step", flat=True)) == [1, 6, 10, 22, 25]
+    assert Transfer.objects.get().state == "issued"
+    assert FloatingRecord.objects.count() == 2
+    assert ServiceReport.objects.count() >= 1
