@@ -63,6 +63,8 @@ def main() -> int:
         results.append((f"scoped_orgs ({label})", code, ""))
         code = run("import_members.py", *db, *extra)
         results.append((f"import_members ({label})", code, ""))
+        code = run("roll_list.py", *db, *extra)
+        results.append((f"roll_list ({label})", code, ""))
     print("\nsummary:")
     for name, code, note in results:
         status = {0: "ok", SKIPPED: "skipped"}.get(code, f"FAILED (exit {code})")

@@ -36,6 +36,10 @@ EDITABLE = ("name", "ethnicity", "education", "work_unit", "job_title", "residen
             "is_cadre", "note", "phone", "joined_on", "full_on")
 
 
+CATEGORY_CODES = frozenset(DuesCategory.values)  # Django rebuilds .values on every access
+EDUCATION_CODES = frozenset(Education.values)
+
+
 def today() -> date:
     return timezone.localdate()
 
@@ -81,9 +85,9 @@ def member_clean(*, name: str, id_number: str, branch: Org | None, joined_on: da
     if party_group is not None and (party_group.kind != "group" or branch is None
                                     or party_group.parent_id != branch.pk):
         errors.setdefault("party_group", []).append(_("党小组应属于所选支部"))
-    if category not in DuesCategory.values:
+    if category not in CATEGORY_CODES:
         errors.setdefault("category", []).append(_("党费类别无效"))
-    if education and education not in Education.values:
+    if education and education not in EDUCATION_CODES:
         errors.setdefault("education", []).append(_("学历无效"))
     if residence is not None and residence.level not in {"community", "grid"}:
         errors.setdefault("residence", []).append(_("居住地应为社区（村）"))
