@@ -30,6 +30,16 @@ def area_by_code(code: str) -> Area:
     return area
 
 
+def area_for_field(code: str | None, field: str) -> Area | None:
+    """``area_by_code`` for an optional field of submitted data: the error names ``field``."""
+    if not code:
+        return None
+    try:
+        return area_by_code(code)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from exc
+
+
 def area_get(actor, code: str) -> Area:
     return scope.get_or_404(actor, VIEW, Area.objects.select_related("parent"), code=normalize_code(code))
 

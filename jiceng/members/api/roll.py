@@ -188,12 +188,7 @@ def _branch_arg(request, org_id: int | None, field: str = "branch"):
 
 
 def _area_arg(code: str | None, field: str = "residence"):
-    if not code:
-        return None
-    try:
-        return area_selectors.area_by_code(code)
-    except ValidationError as exc:
-        raise ValidationError({field: exc.messages}) from exc
+    return area_selectors.area_for_field(code, field)
 
 
 @router.get("/members", response={200: list[MemberOut], **ERRORS})

@@ -160,12 +160,7 @@ def _org_arg(request, org_id: int | None, field: str):
 
 
 def _area_arg(code: str | None, field: str):
-    if not code:
-        return None
-    try:
-        return area_selectors.area_by_code(code)
-    except ValidationError as exc:
-        raise ValidationError({field: exc.messages}) from exc
+    return area_selectors.area_for_field(code, field)
 
 
 @router.get("/transfers", response={200: list[TransferOut], **ERRORS})

@@ -3,8 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from jiceng.core import crypto
-from jiceng.members.models.roll import Education, Sex
+from jiceng.members.models.roll import Education, PersonalNumbers, Sex
 
 
 class Stage(models.TextChoices):
@@ -24,7 +23,7 @@ class ApplicantOutcome(models.TextChoices):
     STOPPED = "stopped", _("终止培养")
 
 
-class Applicant(models.Model):
+class Applicant(PersonalNumbers, models.Model):
     """发展党员档案: one person walking the five stages and 25 steps, from application to 转正."""
 
     name = models.CharField(_("姓名"), max_length=50)
@@ -66,23 +65,6 @@ class Applicant(models.Model):
 
     def __str__(self):
         return self.name
-
-    @property
-    def id_number(self) -> str:
-        return crypto.decrypt(self.id_cipher)
-
-    @property
-    def phone(self) -> str:
-        return crypto.decrypt(self.phone_cipher) if self.phone_cipher else ""
-
-    def set_id_number(self, number: str) -> None:
-        self.id_cipher = crypto.encrypt(number)
-        self.id_index = crypto.blind_index(number)
-        self.id_masked = crypto.mask_id_number(number)
-
-    def set_phone(self, phone: str) -> None:
-        self.phone_cipher = crypto.encrypt(phone) if phone else ""
-        self.phone_masked = crypto.mask_mobile(phone) if phone else ""
 
 
 class ApplicantStep(models.Model):

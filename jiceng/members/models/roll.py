@@ -51,7 +51,31 @@ class MemberStatus(models.TextChoices):
 ACTIVE_STATUSES = (MemberStatus.PROBATIONARY, MemberStatus.FULL)
 
 
-class Member(models.Model):
+class PersonalNumbers:
+    """The encrypted ID number and mobile of a person record (``id_cipher``/``id_index``/``id_masked``,
+    ``phone_cipher``/``phone_masked`` and, where declared, ``phone_index``)."""
+
+    @property
+    def id_number(self) -> str:
+        return crypto.decrypt(self.id_cipher)
+
+    @property
+    def phone(self) -> str:
+        return crypto.decrypt(self.phone_cipher) if self.phone_cipher else ""
+
+    def set_id_number(self, number: str) -> None:
+        self.id_cipher = crypto.encrypt(number)
+        self.id_index = crypto.blind_index(number)
+        self.id_masked = crypto.mask_id_number(number)
+
+    def set_phone(self, phone: str) -> None:
+        self.phone_cipher = crypto.encrypt(phone) if phone else ""
+        if hasattr(self, "phone_index"):
+            self.phone_index = crypto.blind_index(phone) if phone else ""
+        self.phone_masked = crypto.mask_mobile(phone) if phone else ""
+
+
+class Member(PersonalNumbers, models.Model):
     """党员: one person on the roll of the branch that holds their relationship (组织关系所在支部).
 
     The ID number and mobile are encrypted at rest (SM4-GCM); ``*_index`` are blind indexes for exact
@@ -124,24 +148,6 @@ class Member(models.Model):
 
     def __str__(self):
         return self.name
-
-    @property
-    def id_number(self) -> str:
-        return crypto.decrypt(self.id_cipher)
-
-    @property
-    def phone(self) -> str:
-        return crypto.decrypt(self.phone_cipher) if self.phone_cipher else ""
-
-    def set_id_number(self, number: str) -> None:
-        self.id_cipher = crypto.encrypt(number)
-        self.id_index = crypto.blind_index(number)
-        self.id_masked = crypto.mask_id_number(number)
-
-    def set_phone(self, phone: str) -> None:
-        self.phone_cipher = crypto.encrypt(phone) if phone else ""
-        self.phone_index = crypto.blind_index(phone) if phone else ""
-        self.phone_masked = crypto.mask_mobile(phone) if phone else ""
 
     @property
     def is_active_member(self) -> bool:

@@ -3,7 +3,6 @@ starts from what the actor may see (``scope.visible``); out of scope is 404."""
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -13,10 +12,11 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from jiceng.core import crypto, scope
+from jiceng.core import scope
 from jiceng.core.models import AuditEvent, Org
 from jiceng.members.models import Applicant, ApplicantOutcome, ApplicantStep, Education, Sex, Stage
 from jiceng.members.rules import development as rules
+from jiceng.members.selectors.roll import person_text_condition
 from jiceng.members.services.development_checks import anniversary_qualifies, deadline
 from jiceng.members.services.roll import today
 
@@ -33,19 +33,7 @@ class ApplicantFilter:
 
 
 def _text_condition(text: str) -> Q:
-    text = text.strip()
-    if re.fullmatch(r"\d{17}[\dXx]|\d{15}", text):
-        from jiceng.core.identity import InvalidIdNumber, parse_resident_id
-
-        try:
-            return Q(id_index=crypto.blind_index(parse_resident_id(text).number))
-        except InvalidIdNumber:
-            return Q(pk__in=[])
-    if re.fullmatch(r"\d{3}[\dXx]", text):
-        return Q(id_masked__endswith=text.upper()) | Q(phone_masked__endswith=text)
-    if re.fullmatch(r"[A-Za-z]+", text):
-        return Q(pinyin__startswith=text.upper()) | Q(name__icontains=text)
-    return Q(name__contains=text)
+    return person_text_condition(text, exact_phone=False)  # applicants have no phone index
 
 
 def _step_date(number: int, latest: bool = True):

@@ -25,7 +25,8 @@ class RollFilter:
     sex: str = ""
 
 
-def _text_condition(text: str) -> Q:
+def person_text_condition(text: str, *, exact_phone: bool = True) -> Q:
+    """A name, pinyin initials, the last 4 characters of a masked number, or a whole ID number or mobile."""
     text = text.strip()
     if re.fullmatch(r"\d{17}[\dXx]|\d{15}", text):
         from jiceng.core.identity import InvalidIdNumber, parse_resident_id
@@ -34,7 +35,7 @@ def _text_condition(text: str) -> Q:
             return Q(id_index=crypto.blind_index(parse_resident_id(text).number))
         except InvalidIdNumber:
             return Q(pk__in=[])
-    if re.fullmatch(r"1[3-9]\d{9}", text):
+    if exact_phone and re.fullmatch(r"1[3-9]\d{9}", text):
         return Q(phone_index=crypto.blind_index(text))
     if re.fullmatch(r"\d{3}[\dXx]", text):  # a masked number's visible suffix
         return Q(id_masked__endswith=text.upper()) | Q(phone_masked__endswith=text)
@@ -65,7 +66,7 @@ def member_list(actor, filters: RollFilter | None = None) -> QuerySet[Member]:
     f = filters or RollFilter()
     qs = _in_scope(actor, Member.objects.select_related("branch", "party_group", "residence"))
     if f.q:
-        qs = qs.filter(_text_condition(f.q))
+        qs = qs.filter(person_text_condition(f.q))
     if f.branch:
         org = Org.objects.filter(pk=f.branch).only("path").first()
         qs = qs.filter(branch__path__subtree=org.path) if org else qs.none()
