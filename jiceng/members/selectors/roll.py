@@ -40,7 +40,7 @@ def person_text_condition(text: str, *, exact_phone: bool = True) -> Q:
     if re.fullmatch(r"\d{3}[\dXx]", text):  # a masked number's visible suffix
         return Q(id_masked__endswith=text.upper()) | Q(phone_masked__endswith=text)
     if re.fullmatch(r"[A-Za-z]+", text):
-        return Q(pinyin__startswith=text.upper()) | Q(name__icontains=text)
+        return Q(pinyin__startswith=text.lower()) | Q(name__icontains=text)
     return Q(name__contains=text)
 
 

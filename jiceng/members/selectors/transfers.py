@@ -129,5 +129,5 @@ def destination_search(text: str, limit: int = 10) -> list[Org]:
         return exact
     cond = Q(name__contains=text) | Q(short_name__contains=text)
     if text.isascii() and text.isalpha():
-        cond |= Q(pinyin__startswith=text.upper())
+        cond |= Q(pinyin__startswith=text.lower())
     return list(destinations().filter(cond).select_related("parent").order_by("path")[:limit])
