@@ -62,16 +62,20 @@ def _job_context(request, job) -> dict:
     }
 
 
+def _job_page(request, pk, kind: str, template: str):
+    """The page (``job.html``) or its polled status fragment (``_status.html``) of one import or export."""
+    job = job_selectors.job_get(request.user, pk, kind=kind)
+    return render(request, f"members/imports/{template}", _job_context(request, job))
+
+
 @login_required
 def import_job(request, pk):
-    job = job_selectors.job_get(request.user, pk, kind=imports.KIND)
-    return render(request, "members/imports/job.html", _job_context(request, job))
+    return _job_page(request, pk, imports.KIND, "job.html")
 
 
 @login_required
 def import_progress(request, pk):
-    job = job_selectors.job_get(request.user, pk, kind=imports.KIND)
-    return render(request, "members/imports/_status.html", _job_context(request, job))
+    return _job_page(request, pk, imports.KIND, "_status.html")
 
 
 @login_required
@@ -140,14 +144,12 @@ def export_start(request):
 
 @login_required
 def export_job(request, pk):
-    job = job_selectors.job_get(request.user, pk, kind=exports.KIND)
-    return render(request, "members/imports/job.html", _job_context(request, job))
+    return _job_page(request, pk, exports.KIND, "job.html")
 
 
 @login_required
 def export_progress(request, pk):
-    job = job_selectors.job_get(request.user, pk, kind=exports.KIND)
-    return render(request, "members/imports/_status.html", _job_context(request, job))
+    return _job_page(request, pk, exports.KIND, "_status.html")
 
 
 @login_required

@@ -72,6 +72,39 @@ def _form_page(request, form, *, title: str, member, root_label: str, root_url: 
         "node_url": reverse("members:member_detail", kwargs={"member_id": member.pk}) if member else root_url})
 
 
+def _register(request, form, call, *, done, title: str, member, root_label: str, root: str):
+    """A registration form: on a valid POST run ``call`` and go back to the ``root`` list with the
+    message ``done(result)``; otherwise (GET, or errors) the form page."""
+    if request.method == "POST" and form.is_valid():
+        result = run_service(form, call)
+        if result:
+            messages.success(request, done(result))
+            return redirect(root)
+    return _form_page(request, form, title=title, member=member, root_label=root_label, root_url=reverse(root))
+
+
+def _member_register(request, form_class, call, *, denied: str, done: str, title: str, root_label: str, root: str,
+                     initial=None):
+    """Register something about one member of the roll: pick them first, then the form;
+    ``call(member, cleaned_data)`` writes, ``done`` names the member in the message."""
+    _require_any(request.user, services.CHANGE, denied)
+    member = picked_member(request)
+    if member is None:
+        return pick_member_page(request, title=title, root_label=root_label, root_url=reverse(root))
+    scope.require(request.user, services.CHANGE, member)
+    form = form_class(request.POST or None, initial=initial)
+    return _register(request, form, lambda: call(member, form.cleaned_data),
+                     done=lambda _result: done % {"name": member.name}, title=title, member=member,
+                     root_label=root_label, root=root)
+
+
+def _list_page(request, code: str, form, page, add_perm: str, **context):
+    """One of the mobility lists: the tabs, its filter form and page, and whether the user may register."""
+    return render(request, f"members/mobility/{code}.html", {
+        "tabs": mobility_tabs(request.user, code), "form": form, "page": page, "today": today(),
+        "can_add": bool(scope.permissions(request.user) & {add_perm, "*"}), **context})
+
+
 def _post_action(request, form, call, done: str, back: str):
     if form.is_valid() and run_service(form, lambda: call(form.cleaned_data)):
         messages.success(request, done)
@@ -95,11 +128,8 @@ def reports(request):
     page = paginate(request, rows, 50)
     for report in page.object_list:
         report.can_end = report.ended_on is None and scope.can(request.user, "members.change_servicereport", report)
-    return render(request, "members/mobility/reports.html", {
-        "tabs": mobility_tabs(request.user, "reports"), "form": form, "page": page,
-        "filtering": bool(request.GET.get("q") or request.GET.get("skill") or request.GET.get("community")),
-        "today": today(), "can_add": bool(scope.permissions(request.user) & {"members.add_servicereport", "*"}),
-    })
+    return _list_page(request, "reports", form, page, "members.add_servicereport",
+                      filtering=bool(request.GET.get("q") or request.GET.get("skill") or request.GET.get("community")))
 
 
 @login_required
@@ -118,14 +148,9 @@ def report_new(request):
                 return None
         return services.service_report_register(request.user, member=who, unit_org=who.branch, **data)
 
-    if request.method == "POST" and form.is_valid():
-        report = run_service(form, register)
-        if report:
-            messages.success(request, _("%(name)s 已到%(c)s报到") % {"name": report.member.name,
-                                                                 "c": report.community.name})
-            return redirect("members:reports")
-    return _form_page(request, form, title=_("登记在职党员报到"), member=member, root_label=_("双报到"),
-                      root_url=reverse("members:reports"))
+    return _register(request, form, register, title=_("登记在职党员报到"), member=member, root_label=_("双报到"),
+                     root="members:reports", done=lambda report: _("%(name)s 已到%(c)s报到") % {
+                         "name": report.member.name, "c": report.community.name})
 
 
 @login_required
@@ -147,26 +172,15 @@ def floating(request):
                                                      state=data.get("state") or "away", q=data.get("q", "")), 50)
     for record in page.object_list:
         record.can_change = record.returned_on is None and scope.can(request.user, services.CHANGE, record)
-    return render(request, "members/mobility/floating.html", {
-        "tabs": mobility_tabs(request.user, "floating"), "form": form, "page": page, "today": today(),
-        "can_add": bool(scope.permissions(request.user) & {services.CHANGE, "*"})})
+    return _list_page(request, "floating", form, page, services.CHANGE)
 
 
 @login_required
 def floating_new(request):
-    _require_any(request.user, services.CHANGE, _("您没有登记流动党员的权限。"))
-    member = picked_member(request)
-    if member is None:
-        return pick_member_page(request, title=_("登记流动党员"), root_label=_("流动党员"),
-                                root_url=reverse("members:floating"))
-    scope.require(request.user, services.CHANGE, member)
-    form = FloatingForm(request.POST or None, initial={"left_on": today()})
-    if request.method == "POST" and form.is_valid():
-        if run_service(form, lambda: services.floating_register(request.user, member=member, **form.cleaned_data)):
-            messages.success(request, _("已登记 %(name)s 外出") % {"name": member.name})
-            return redirect("members:floating")
-    return _form_page(request, form, title=_("登记流动党员"), member=member, root_label=_("流动党员"),
-                      root_url=reverse("members:floating"))
+    return _member_register(
+        request, FloatingForm, lambda member, data: services.floating_register(request.user, member=member, **data),
+        denied=_("您没有登记流动党员的权限。"), done=_("已登记 %(name)s 外出"), title=_("登记流动党员"),
+        root_label=_("流动党员"), root="members:floating", initial={"left_on": today()})
 
 
 @login_required
@@ -198,26 +212,15 @@ def lost(request):
                                                  review=bool(data.get("review")), q=data.get("q", "")), 50)
     for member in page.object_list:
         member.can_change = scope.can(request.user, services.CHANGE, member)
-    return render(request, "members/mobility/lost.html", {
-        "tabs": mobility_tabs(request.user, "lost"), "form": form, "page": page, "today": today(),
-        "can_add": bool(scope.permissions(request.user) & {services.CHANGE, "*"})})
+    return _list_page(request, "lost", form, page, services.CHANGE)
 
 
 @login_required
 def lost_new(request):
-    _require_any(request.user, services.CHANGE, _("您没有登记失联党员的权限。"))
-    member = picked_member(request)
-    if member is None:
-        return pick_member_page(request, title=_("登记失联党员"), root_label=_("失联党员"),
-                                root_url=reverse("members:lost"))
-    scope.require(request.user, services.CHANGE, member)
-    form = LostForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if run_service(form, lambda: services.member_mark_lost(request.user, member=member, **form.cleaned_data)):
-            messages.success(request, _("已登记 %(name)s 失联") % {"name": member.name})
-            return redirect("members:lost")
-    return _form_page(request, form, title=_("登记失联党员"), member=member, root_label=_("失联党员"),
-                      root_url=reverse("members:lost"))
+    return _member_register(
+        request, LostForm, lambda member, data: services.member_mark_lost(request.user, member=member, **data),
+        denied=_("您没有登记失联党员的权限。"), done=_("已登记 %(name)s 失联"), title=_("登记失联党员"),
+        root_label=_("失联党员"), root="members:lost")
 
 
 @login_required
