@@ -98,6 +98,12 @@ def _member_register(request, form_class, call, *, denied: str, done: str, title
                      root_label=root_label, root=root)
 
 
+def _filters(request, form_class):
+    """A list's filter form bound to the query string, and its cleaned values ({} when unset or invalid)."""
+    form = form_class(request.GET or None, actor=request.user)
+    return form, form.cleaned_data if form.is_bound and form.is_valid() else {}
+
+
 def _list_page(request, code: str, form, page, add_perm: str, **context):
     """One of the mobility lists: the tabs, its filter form and page, and whether the user may register."""
     return render(request, f"members/mobility/{code}.html", {
@@ -120,8 +126,7 @@ def _post_action(request, form, call, done: str, back: str):
 def reports(request):
     """The in-service members who reported to the communities the user oversees."""
     _require_any(request.user, selectors.VIEW_REPORT, _("您没有查看在职党员报到的权限。"))
-    form = ReportFilterForm(request.GET or None, actor=request.user)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    form, data = _filters(request, ReportFilterForm)
     rows = selectors.service_report_list(request.user, community=data.get("community"),
                                          state=data.get("state") or "open", q=data.get("q", ""),
                                          skill=data.get("skill", ""))
@@ -166,8 +171,7 @@ def report_end(request, report_id):
 @login_required
 def floating(request):
     _require_any(request.user, roll_selectors.VIEW, _("您没有查看党员名册的权限。"))
-    form = FloatingFilterForm(request.GET or None, actor=request.user)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    form, data = _filters(request, FloatingFilterForm)
     page = paginate(request, selectors.floating_list(request.user, branch=data.get("branch"),
                                                      state=data.get("state") or "away", q=data.get("q", "")), 50)
     for record in page.object_list:
@@ -206,8 +210,7 @@ def lost(request):
     """失联 and 组织关系未转接 members; those out of contact six months or more are the 停止党籍 review
     list (RULES §5): the organization decides, on the member's page."""
     _require_any(request.user, roll_selectors.VIEW, _("您没有查看党员名册的权限。"))
-    form = LostFilterForm(request.GET or None, actor=request.user)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    form, data = _filters(request, LostFilterForm)
     page = paginate(request, selectors.lost_list(request.user, branch=data.get("branch"),
                                                  review=bool(data.get("review")), q=data.get("q", "")), 50)
     for member in page.object_list:
