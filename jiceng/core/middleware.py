@@ -49,6 +49,9 @@ class ApiErrorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        refused = self._nul_parameter(request)
+        if refused:
+            return refused
         response = self.get_response(request)
         if (request.path.startswith("/api/") and response.status_code in self.MESSAGES
                 and not response.get("Content-Type", "").startswith("application/json")):
@@ -60,3 +63,17 @@ class ApiErrorMiddleware:
                 replaced["Allow"] = response["Allow"]
             return replaced
         return response
+
+    @staticmethod
+    def _nul_parameter(request):
+        """A NUL character in a query parameter is never meaningful and PostgreSQL cannot compare text
+        with one: refuse it up front (field-level 422 for the API, 400 for pages) instead of a 500."""
+        from django.http import HttpResponseBadRequest, JsonResponse
+
+        for name, values in request.GET.lists():
+            if any("\x00" in value for value in values):
+                if request.path.startswith("/api/"):
+                    return JsonResponse({"detail": "输入有误，请按提示修改", "errors": [
+                        {"field": name, "message": "含有不允许的控制字符"}]}, status=422)
+                return HttpResponseBadRequest("含有不允许的控制字符")
+        return None

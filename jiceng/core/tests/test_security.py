@@ -493,3 +493,10 @@ def test_signed_in_pages_carry_the_security_headers(client_for):
     assert "unsafe-eval" not in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_nul_character_in_a_query_parameter_is_a_field_error_not_a_500(client_for):
+    response = client_for("street").get("/api/v1/members", {"q": "a\x00b"})
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"field": "q", "message": "含有不允许的控制字符"}]
+    assert client_for("street").get("/members/", {"q": "\x00"}).status_code == 400
