@@ -66,14 +66,21 @@ class ApiErrorMiddleware:
 
     @staticmethod
     def _nul_parameter(request):
-        """A NUL character in a query parameter is never meaningful and PostgreSQL cannot compare text
-        with one: refuse it up front (field-level 422 for the API, 400 for pages) instead of a 500."""
+        """A NUL character in a query parameter or a JSON body is never meaningful and PostgreSQL cannot
+        store or compare text with one: refuse it up front (422 for the API, 400 for pages), never a 500."""
         from django.http import HttpResponseBadRequest, JsonResponse
+
+        def refuse(field: str):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": "输入有误，请按提示修改", "errors": [
+                    {"field": field, "message": "含有不允许的控制字符"}]}, status=422)
+            return HttpResponseBadRequest("含有不允许的控制字符")
 
         for name, values in request.GET.lists():
             if any("\x00" in value for value in values):
-                if request.path.startswith("/api/"):
-                    return JsonResponse({"detail": "输入有误，请按提示修改", "errors": [
-                        {"field": name, "message": "含有不允许的控制字符"}]}, status=422)
-                return HttpResponseBadRequest("含有不允许的控制字符")
+                return refuse(name)
+        if request.content_type == "application/json" and request.method in {"POST", "PUT", "PATCH"}:
+            body = request.body  # JSON carries NUL as \u0000; text and jsonb columns refuse it
+            if b"\x00" in body or b"\\u0000" in body:
+                return refuse("__all__")
         return None

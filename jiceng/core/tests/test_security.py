@@ -500,3 +500,12 @@ def test_a_nul_character_in_a_query_parameter_is_a_field_error_not_a_500(client_
     assert response.status_code == 422
     assert response.json()["errors"] == [{"field": "q", "message": "含有不允许的控制字符"}]
     assert client_for("street").get("/members/", {"q": "\x00"}).status_code == 400
+
+
+def test_a_nul_character_in_a_json_body_is_refused_before_it_reaches_the_database(client_for, world):
+    from jiceng.members.models import Member
+
+    response = client_for("street").post("/api/v1/members", data='{"name": "a\\u0000b"}',
+                                         content_type="application/json")
+    assert response.status_code == 422
+    assert not Member.objects.exists()
