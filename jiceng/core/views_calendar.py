@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jiceng.core import scope, workdays
-from jiceng.core.models import CalendarYear
 from jiceng.core.pages import run_service
+from jiceng.core.selectors import calendar as selectors
 from jiceng.core.services import calendar as services
 
 EXAMPLE = "2027-01-01 休 元旦\n2027-02-06~2027-02-12 休 春节\n2027-02-14 班 春节调休"
@@ -55,7 +55,7 @@ def calendar(request):
     this_year = timezone.localdate().year
     if request.GET.get("year", "").isdigit():
         return redirect("core:calendar_year", year=int(request.GET["year"]))
-    entered = {y.year: y for y in CalendarYear.objects.all()}
+    entered = selectors.entered_years()
     years = sorted(set(range(this_year - 1, this_year + 3)) | set(entered))
     rows = [{"year": y, "source": workdays.year_source(y), "entered": entered.get(y)} for y in years]
     for row in rows:
@@ -96,7 +96,7 @@ def calendar_year(request, year):
         raise Http404
     source = workdays.year_source(year)
     schedule = [] if source == workdays.UNKNOWN else workdays.year_schedule(year)
-    entered = CalendarYear.objects.filter(year=year).first()
+    entered = selectors.entered_year(year)
     powers = _year_powers(request.user, entered is not None)
     form = None
     if powers["can_enter"]:
