@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from jiceng.core import audit, scope
 from jiceng.core.errors import Conflict
-from jiceng.core.models import Job, JobState
+from jiceng.core.models import Job, JobState, Org
 from jiceng.core.services.jobs import job_finish, job_progress
 from jiceng.core.spreadsheets import Sheet, write_xlsx
 from jiceng.members.models import Member
@@ -45,6 +45,11 @@ def export_queryset(actor, filters: RollFilter):
     if scope.reach(actor, EXPORT).nowhere:
         raise PermissionDenied(_("您没有导出党员名册的权限。"))
     return scope.visible(actor, EXPORT, member_list(actor, filters)).select_related("branch__area")
+
+
+def export_orgs(actor):
+    """The organizations whose members the actor may export (the export page's choice of 党组织)."""
+    return scope.visible(actor, EXPORT, Org.objects.exclude(kind="group").filter(is_active=True)).order_by("path")
 
 
 def _cells(member: Member, seq: int, unmask: bool) -> list:

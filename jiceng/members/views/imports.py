@@ -13,17 +13,16 @@ from django.views.decorators.http import require_POST
 from jiceng.core import scope
 from jiceng.core.api_jobs import job_file_response
 from jiceng.core.errors import Conflict
-from jiceng.core.models import JobState, Org
+from jiceng.core.models import JobState
 from jiceng.core.pages import run_service
 from jiceng.core.selectors import jobs as job_selectors
 from jiceng.core.spreadsheets import xlsx_response
-from jiceng.members.models import DuesCategory, MemberStatus, Sex
-from jiceng.members.selectors.roll import FLAGS, RollFilter
+from jiceng.members.forms import RollFilterForm
+from jiceng.members.selectors.roll import RollFilter
 from jiceng.members.services import exports, imports
 
 RUNNING = (JobState.PENDING, JobState.VALIDATING, JobState.RUNNING)
 SHOWN_ERRORS = 200  # bad rows listed on the page; all of them are in the downloadable report
-MAX_BRANCH_CHOICES = 500
 
 
 class UploadForm(forms.Form):
@@ -97,31 +96,12 @@ def import_errors(request, pk):
                          _("导入错误报告-%(name)s.xlsx") % {"name": job.file_name.rsplit(".", 1)[0]})
 
 
-class ExportForm(forms.Form):
-    q = forms.CharField(label=gettext_lazy("姓名、拼音首字母或号码后四位"), max_length=50, required=False)
-    branch = forms.TypedChoiceField(label=gettext_lazy("党组织"), coerce=int, empty_value=None, required=False)
-    status = forms.ChoiceField(label=gettext_lazy("党籍状态"), required=False,
-                               choices=[("", gettext_lazy("全部")), ("active", gettext_lazy("正式和预备党员")),
-                                        *MemberStatus.choices])
-    category = forms.ChoiceField(label=gettext_lazy("党员类别"), required=False,
-                                 choices=[("", gettext_lazy("全部")), *DuesCategory.choices])
-    sex = forms.ChoiceField(label=gettext_lazy("性别"), required=False, choices=[("", gettext_lazy("全部")),
-                                                                              *Sex.choices])
-    flag = forms.ChoiceField(label=gettext_lazy("标记"), required=False)
-
-    FLAG_LABELS = {"floating": gettext_lazy("流动党员"), "lost": gettext_lazy("失联党员"),
-                   "reporting": gettext_lazy("到社区报到"), "cadre": gettext_lazy("领导干部"),
-                   "probation_due": gettext_lazy("预备期将满")}
+class ExportForm(RollFilterForm):
+    """The roll page's filters, with the organizations the actor may export from."""
 
     def __init__(self, actor, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        visible = scope.visible(actor, exports.EXPORT, Org.objects.exclude(kind="group"))
-        orgs = list(visible.order_by("path").values_list("pk", "name")[:MAX_BRANCH_CHOICES])
-        wanted = str(self.data.get("branch", ""))
-        if wanted.isdigit() and len(wanted) < 19 and int(wanted) not in {pk for pk, _name in orgs}:
-            orgs += list(visible.filter(pk=int(wanted)).values_list("pk", "name"))  # beyond the first ones
-        self.fields["branch"].choices = [("", _("我管辖的全部")), *orgs]
-        self.fields["flag"].choices = [("", _("全部")), *[(f, self.FLAG_LABELS.get(f, f)) for f in FLAGS]]
+        super().__init__(*args, actor=actor, **kwargs)
+        self.fields["branch"].queryset = exports.export_orgs(actor)
 
 
 @login_required
@@ -131,8 +111,10 @@ def export_start(request):
         raise PermissionDenied(_("您没有导出党员名册的权限。"))
     form = ExportForm(request.user, request.POST if request.method == "POST" else request.GET or None)
     valid = form.is_valid() or not form.is_bound
-    filters = RollFilter(**{k: v for k, v in form.cleaned_data.items() if v}) if form.is_bound and valid \
-        else RollFilter()
+    filters = RollFilter()
+    if form.is_bound and valid:
+        data = form.cleaned_data
+        filters = RollFilter(**{**data, "branch": data["branch"].pk if data["branch"] else None})
     if request.method == "POST" and valid:
         job = exports.export_start(request.user, filters=filters)
         return redirect("members:export_job", pk=job.pk)
