@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from jiceng.core import audit, crypto, scope
 from jiceng.core.errors import Conflict
-from jiceng.core.identity import InvalidIdNumber, age_on, parse_resident_id
+from jiceng.core.identity import InvalidIdNumber, parse_resident_id
 from jiceng.core.models import Area, Org
 from jiceng.core.pinyin import initials
 from jiceng.core.validators import normalize_mobile
@@ -26,12 +26,16 @@ from jiceng.members.models import (
     MemberEvent,
     MemberStatus,
 )
-from jiceng.members.rules.standing import probation_end
+from jiceng.members.rules.standing import (
+    discipline_period_refusal,
+    joining_age_refusal,
+    probation_end,
+    status_change_refusal,
+)
 
 ADD = "members.add_member"
 CHANGE = "members.change_member"
 HOLDING_KINDS = {"branch"}  # members are held by a 党支部 (组织关系所在支部)
-MIN_AGE = 18
 EDITABLE = ("name", "ethnicity", "education", "work_unit", "job_title", "residence", "party_group", "category",
             "is_cadre", "note", "phone", "joined_on", "full_on")
 
@@ -97,8 +101,8 @@ def member_clean(*, name: str, id_number: str, branch: Org | None, joined_on: da
         errors.setdefault("joined_on", []).append(_("请填写入党时间"))
     elif joined_on > day:
         errors.setdefault("joined_on", []).append(_("入党时间不能晚于今天"))
-    elif parsed and age_on(parsed.birth_date, joined_on) < MIN_AGE:
-        errors.setdefault("joined_on", []).append(_("入党时须年满十八岁（党章第一条）"))
+    elif parsed and joining_age_refusal(parsed.birth_date, joined_on):
+        errors.setdefault("joined_on", []).append(joining_age_refusal(parsed.birth_date, joined_on))
     if status == MemberStatus.PROBATIONARY and full_on:
         errors.setdefault("full_on", []).append(_("预备党员没有转正时间"))
     if status == MemberStatus.FULL and joined_on and not errors.get("joined_on"):
@@ -226,11 +230,6 @@ def member_update(actor, *, member: Member, **changes) -> Member:
     return member
 
 
-# Status changes an organizer may record directly (admission and 转正 go through development).
-EXIT_STATUSES = {MemberStatus.SUSPENDED, MemberStatus.DISQUALIFIED, MemberStatus.WITHDRAWN, MemberStatus.REMOVED,
-                 MemberStatus.LAPSED, MemberStatus.EXPELLED, MemberStatus.DECEASED}
-
-
 @transaction.atomic
 def member_set_status(actor, *, member: Member, status: str, on: date, reason: str, document_no: str = "") -> Member:
     """Record a change of party status (停止党籍, 退党, 除名, 开除党籍, 去世 … or 恢复党籍 back to 正式党员)."""
@@ -239,15 +238,10 @@ def member_set_status(actor, *, member: Member, status: str, on: date, reason: s
     errors = {}
     if status not in MemberStatus.values:
         errors["status"] = [_("党籍状态无效")]
-    elif status == member.status:
-        errors["status"] = [_("状态没有变化")]
-    elif status == MemberStatus.PROBATIONARY or (status == MemberStatus.FULL
-                                                 and member.status != MemberStatus.SUSPENDED):
-        errors["status"] = [_("接收预备党员和转正请在“发展党员”中办理")]
-    elif status == MemberStatus.DISQUALIFIED and member.status != MemberStatus.PROBATIONARY:
-        errors["status"] = [_("只有预备党员可以取消预备党员资格")]
-    elif not member.is_active_member and status != MemberStatus.FULL and member.status != MemberStatus.SUSPENDED:
-        errors["status"] = [_("该党员已不在党内，不能再变更状态")]
+    else:
+        refusal = status_change_refusal(member.status, status)
+        if refusal:
+            errors["status"] = [refusal]
     if on is None or on > today():
         errors["on"] = [_("日期不能为空，也不能晚于今天")]
     if not (reason or "").strip():
@@ -275,14 +269,9 @@ def discipline_record(actor, *, member: Member, kind: str, decided_on: date, end
         errors["kind"] = [_("处分种类无效")]
     if decided_on is None or decided_on > today():
         errors["decided_on"] = [_("处分日期不能为空，也不能晚于今天")]
-    if kind == DisciplineKind.PROBATION:
-        from jiceng.core.periods import add_years
-
-        if decided_on and ends_on not in (add_years(decided_on, 1), add_years(decided_on, 2)):
-            errors["ends_on"] = [_("留党察看期为一年或两年（党章第四十条）：察看期满应为%(a)s或%(b)s") % {
-                "a": add_years(decided_on, 1).isoformat(), "b": add_years(decided_on, 2).isoformat()}]
-    elif ends_on:
-        errors["ends_on"] = [_("只有留党察看有察看期")]
+    period = discipline_period_refusal(kind, decided_on, ends_on) if decided_on else None
+    if period:
+        errors[period[0]] = [period[1]]
     if not member.is_active_member:
         errors["member"] = [_("该党员已不在党内")]
     if errors:

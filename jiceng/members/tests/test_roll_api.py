@@ -195,3 +195,16 @@ def test_status_change_to_deceased(token_for, world):
     assert refused.status_code == 422
     someone.refresh_from_db()
     assert someone.status == "deceased"
+
+
+@pytest.mark.parametrize(("status", "message"), [
+    ("transferred_out", "关系转接"), ("probationary", "发展党员"), ("disqualified", "只有预备党员"),
+])
+def test_statuses_reached_by_another_procedure_are_refused_and_nothing_changes(token_for, world, status, message):
+    someone = member(world.grid_branch)
+    response = post(token_for("street"), f"/api/v1/members/{someone.pk}/status",
+                    {"status": status, "on": "2026-03-01", "reason": "x"})
+    assert response.status_code == 422
+    assert message in response.json()["errors"][0]["message"]
+    someone.refresh_from_db()
+    assert someone.status == "full"
