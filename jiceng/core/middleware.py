@@ -69,12 +69,14 @@ class ApiErrorMiddleware:
         """A NUL character in a query parameter or a JSON body is never meaningful and PostgreSQL cannot
         store or compare text with one: refuse it up front (422 for the API, 400 for pages), never a 500."""
         from django.http import HttpResponseBadRequest, JsonResponse
+        from django.utils.translation import gettext as _
 
         def refuse(field: str):
+            message = _("含有不允许的控制字符")
             if request.path.startswith("/api/"):
-                return JsonResponse({"detail": "输入有误，请按提示修改", "errors": [
-                    {"field": field, "message": "含有不允许的控制字符"}]}, status=422)
-            return HttpResponseBadRequest("含有不允许的控制字符")
+                return JsonResponse({"detail": _("输入有误，请按提示修改"), "errors": [
+                    {"field": field, "message": message}]}, status=422)
+            return HttpResponseBadRequest(message)
 
         for name, values in request.GET.lists():
             if any("\x00" in value for value in values):

@@ -158,6 +158,11 @@ def permissions(actor) -> set[str]:
     return set().union(*(perms for *_rest, perms in _grant_rows(actor))) if _grant_rows(actor) else set()
 
 
+def holds(actor, perm: str) -> bool:
+    """Whether the actor holds ``perm`` anywhere (to offer a menu entry or a button; never an object check)."""
+    return bool(permissions(actor) & {perm, "*"})
+
+
 def _condition(model, r: Reach) -> Q:
     return _paths_condition(r, org_field=getattr(model, "scope_org_field", None),
                             area_field=getattr(model, "scope_area_field", None))

@@ -36,7 +36,9 @@ class OrgHealth:
 
 
 def org_health(actor, org: Org, *, problems_only: bool = False, day: date | None = None) -> list[OrgHealth]:
-    """Every organization in ``org``'s subtree that the actor sees, with its numbers and checks."""
+    """Every organization in ``org``'s subtree that the actor sees, with its numbers and checks. The
+    numbers come from the roll: the actor needs ``view_member`` on ``org``."""
+    scope.require(actor, "members.view_member", org)
     day = day or today()
     orgs = list(scope.visible(actor, "core.view_org", Org.objects.filter(path__subtree=org.path, is_active=True))
                 .exclude(kind="group").order_by("path").values("id", "name", "kind", "path", "term_ends_on",

@@ -68,7 +68,7 @@ def member_list(actor, filters: RollFilter | None = None) -> QuerySet[Member]:
     if f.q:
         qs = qs.filter(person_text_condition(f.q))
     if f.branch:
-        org = Org.objects.filter(pk=f.branch).only("path").first()
+        org = scope.visible(actor, "core.view_org", Org.objects.filter(pk=f.branch)).only("path").first()
         qs = qs.filter(branch__path__subtree=org.path) if org else qs.none()
     if f.status == "active":
         qs = qs.filter(status__in=["probationary", "full"])

@@ -158,3 +158,24 @@ def test_the_workbench_counts_development_items_due(client_for, world):
     response = client_for("street").get("/")
     counts = {t["module"].key: t["count"] for t in response.context["tiles"]}
     assert counts["development"] == 0 and counts["transfers"] == 0
+
+
+@pytest.mark.parametrize("url", [
+    "/members/?branch=99999999999999999999", "/members/99999999999999999999/",
+    "/members/health/99999999999999999999/", "/api/v1/members?branch=99999999999999999999",
+    "/api/v1/members/99999999999999999999", "/api/v1/orgs/99999999999999999999/health",
+])
+def test_ids_beyond_the_database_range_are_not_found_or_a_field_error(client_for, world, url):
+    assert client_for("street").get(url).status_code in {200, 404, 422}
+
+
+def test_health_needs_the_roll_permission(client_for, world):
+    member(world.grid_branch)
+    assert client_for("grid").get(f"/members/health/{world.grid_branch.pk}/").status_code == 403
+    assert client_for("grid").get(f"/api/v1/orgs/{world.grid_branch.pk}/health").status_code == 403
+
+
+def test_a_branch_filter_outside_the_scope_shows_nothing(client_for, world):
+    member(world.grid_branch, "本支部党员")
+    body = client_for("branch").get(f"/api/v1/members?branch={world.jiayuan_committee.pk}").json()
+    assert body["count"] == 0

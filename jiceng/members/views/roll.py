@@ -21,7 +21,7 @@ from jiceng.members.services import roll as services
 
 @login_required
 def roll(request):
-    if not scope.permissions(request.user) & {"members.view_member", "*"}:
+    if not scope.holds(request.user, "members.view_member"):
         raise PermissionDenied(_("您没有查看党员名册的权限。"))
     form = RollFilterForm(request.GET or None, actor=request.user)
     filters = selectors.RollFilter()
@@ -36,9 +36,9 @@ def roll(request):
         m.standing = party_standing(m.full_on, today)
     return render(request, "members/roll/list.html", {
         "form": form, "page": page, "filtering": any(v for v in vars(filters).values()),
-        "can_add": bool(scope.permissions(request.user) & {"members.add_member", "*"}),
-        "can_import": bool(scope.permissions(request.user) & {"members.import_member", "*"}),
-        "can_export": bool(scope.permissions(request.user) & {"members.export_member", "*"}),
+        "can_add": scope.holds(request.user, "members.add_member"),
+        "can_import": scope.holds(request.user, "members.import_member"),
+        "can_export": scope.holds(request.user, "members.export_member"),
     })
 
 
@@ -61,7 +61,7 @@ def _detail_context(request, member, unmasked=None) -> dict:
         "can_unmask": scope.can(request.user, "members.unmask_member", member),
         "can_discipline": scope.can(request.user, "members.discipline_member", member),
         "can_transfer": scope.can(request.user, "members.add_transfer", member),
-        "can_report": bool(scope.permissions(request.user) & {"members.add_servicereport", "*"}),
+        "can_report": scope.holds(request.user, "members.add_servicereport"),
         "unmasked": unmasked,
         "status_form": StatusForm(), "discipline_form": DisciplineForm(),
     }
