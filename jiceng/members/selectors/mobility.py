@@ -94,6 +94,11 @@ def service_report_get(actor, report_id) -> ServiceReport:
                             pk=report_id)
 
 
+def communities(actor, perm: str) -> QuerySet[Area]:
+    """The communities (社区、村) where ``perm`` reaches: those a member may report to, or whose reports are read."""
+    return scope.visible(actor, perm, Area.objects.filter(level="community")).order_by("code")
+
+
 def member_by_id_number(text: str) -> Member | None:
     """The member holding this full ID number, wherever their branch is: an in-service member reports
     in person with their ID card, usually to a community outside their branch's scope. Exact match on

@@ -6,11 +6,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from jiceng.core import scope
 from jiceng.core.forms import DATE
-from jiceng.core.models import Area
 from jiceng.members.forms import branches_for
 from jiceng.members.models import DuesCategory, MemberStatus, TransferReason, TransferState
+from jiceng.members.selectors import mobility as mobility_selectors
 from jiceng.members.selectors import transfers as transfer_selectors
 
 NOTE = forms.Textarea(attrs={"rows": 2})
@@ -138,10 +137,6 @@ def _style(form) -> None:
         field.widget.attrs.setdefault("class", css)
 
 
-def communities_for(actor, perm: str):
-    return scope.visible(actor, perm, Area.objects.filter(level="community")).order_by("code")
-
-
 class ReportForm(forms.Form):
     id_number = forms.CharField(label=_("身份证号"), max_length=20,
                                 help_text=_("报到党员出示的身份证号（完整 18 位）"))
@@ -154,7 +149,7 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args, actor=None, member=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["community"].queryset = communities_for(actor, "members.add_servicereport")
+        self.fields["community"].queryset = mobility_selectors.communities(actor, "members.add_servicereport")
         if member is not None:  # picked from the roll: no number to type
             del self.fields["id_number"]
 
@@ -172,7 +167,7 @@ class ReportFilterForm(forms.Form):
 
     def __init__(self, *args, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["community"].queryset = communities_for(actor, "members.view_servicereport")
+        self.fields["community"].queryset = mobility_selectors.communities(actor, "members.view_servicereport")
         _style(self)
 
 
