@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
-from jiceng.core.identity import check_character
 from jiceng.core.models import Job, Org
 from jiceng.core.services.orgs import org_create
 from jiceng.members.services import imports
@@ -18,12 +17,6 @@ from jiceng.testing import SYSTEM
 
 HEADER = ["序号", "姓名", "性别", "公民身份号码", "手机号码", "所在党支部", "党员类别", "党籍状态", "入党时间",
           "转正时间", "居住社区", "备注"]
-
-
-def rid(birth: str = "19800101", seq: int = 1) -> str:
-    """A valid ID number; ``seq`` odd for a man."""
-    body = f"110106{birth}{seq:03d}"
-    return body + check_character(body)
 
 
 def bad_checksum(number: str) -> str:

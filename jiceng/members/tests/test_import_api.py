@@ -8,7 +8,8 @@ from openpyxl import load_workbook
 
 from jiceng.core.models import Job, JobState
 from jiceng.members.models import Member
-from jiceng.members.tests.import_helpers import bad_checksum, make_branches, rid, row, xlsx_file
+from jiceng.members.tests.factories import id_number
+from jiceng.members.tests.import_helpers import bad_checksum, make_branches, row, xlsx_file
 
 pytestmark = pytest.mark.django_db
 OWN = "嘉园一里第1网格党支部"
@@ -30,7 +31,7 @@ def api(client, token_for, django_capture_on_commit_callbacks):
 
 
 def upload(api, persona="street"):
-    rows = [row("王一", rid("19800101", 11), OWN), row("王二", bad_checksum(rid("19800101", 13)), OWN)]
+    rows = [row("王一", id_number("19800101"), OWN), row("王二", bad_checksum(id_number("19800101")), OWN)]
     return api(persona, "post", "/api/v1/members/import", data={"file": xlsx_file(rows)})
 
 

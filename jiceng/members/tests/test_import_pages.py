@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from jiceng.core.models import Job, JobState
 from jiceng.members.models import Member
-from jiceng.members.tests.factories import member
-from jiceng.members.tests.import_helpers import bad_checksum, make_branches, rid, row, xlsx_file
+from jiceng.members.tests.factories import id_number, member
+from jiceng.members.tests.import_helpers import bad_checksum, make_branches, row, xlsx_file
 
 pytestmark = pytest.mark.django_db
 OWN = "嘉园一里第1网格党支部"
@@ -26,8 +26,8 @@ def street(client_for, branches):
 
 @pytest.fixture
 def uploaded(street, django_capture_on_commit_callbacks):
-    rows = [row("王一", rid("19800101", 11), OWN), row("王二", bad_checksum(rid("19800101", 13)), OWN),
-            row("王三", rid("19800101", 15), OWN, joined="2010-13-01")]
+    rows = [row("王一", id_number("19800101"), OWN), row("王二", bad_checksum(id_number("19800101")), OWN),
+            row("王三", id_number("19800101"), OWN, joined="2010-13-01")]
     with django_capture_on_commit_callbacks(execute=True):
         response = street.post(reverse("members:import"), {"file": xlsx_file(rows)})
     job = Job.objects.get()
@@ -99,8 +99,8 @@ def test_pages_refuse_a_persona_without_the_permissions(client_for, branches):
 
 
 def test_export_page_counts_then_the_job_gives_the_file(client_for, branches, django_capture_on_commit_callbacks):
-    member(branches.own, "李明", id_number=rid("19800101", 1))
-    member(branches.sibling, "王芳", id_number=rid("19800101", 3))
+    member(branches.own, "李明")
+    member(branches.sibling, "王芳")
     branch = client_for("branch")
     page = branch.get(reverse("members:export"))
     assert page.status_code == 200 and "将导出 1 人" in page.text and "打码" in page.text
@@ -115,8 +115,8 @@ def test_export_page_counts_then_the_job_gives_the_file(client_for, branches, dj
 
 
 def test_export_page_takes_the_roll_filters_and_refuses_bad_ones(client_for, branches):
-    member(branches.own, "李明", id_number=rid("19800101", 1))
-    member(branches.sibling, "王芳", id_number=rid("19800101", 3))
+    member(branches.own, "李明")
+    member(branches.sibling, "王芳")
     street = client_for("street")
     assert "将导出 2 人" in street.get(reverse("members:export")).text
     assert "将导出 1 人" in street.get(reverse("members:export"), {"branch": branches.sibling.pk}).text

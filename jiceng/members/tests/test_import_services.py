@@ -12,7 +12,7 @@ from jiceng.core.models import AuditEvent, Grant, JobState
 from jiceng.core.scope import grants_changed
 from jiceng.members.models import Member, MemberEvent
 from jiceng.members.services import imports
-from jiceng.members.tests.factories import member
+from jiceng.members.tests.factories import id_number, member
 from jiceng.members.tests.import_helpers import (
     HEADER,
     bad_checksum,
@@ -20,7 +20,6 @@ from jiceng.members.tests.import_helpers import (
     csv_file,
     errors_by_line,
     make_branches,
-    rid,
     row,
     run_import,
     xlsx_file,
@@ -44,22 +43,23 @@ def capture(django_capture_on_commit_callbacks):
 
 @pytest.fixture
 def on_roll(branches):
-    return member(branches.own, "已在册", id_number=rid("19700101", 1))
+    return member(branches.own, "已在册")
 
 
-def mixed_rows(branches) -> list[list]:
+def mixed_rows(branches, on_roll) -> list[list]:
     """Lines 2–3 good; 4–11 each wrong in one way."""
+    first = id_number("19800101")
     return [
-        row("王一", rid("19800101", 11), OWN),                              # 2 good
-        row("王二", rid("19810202", 12), branches.sibling.name),            # 3 good
-        row("王三", bad_checksum(rid("19820303", 13)), OWN),                # 4 checksum
-        row("王四", rid("19830404", 15), OWN, joined="2010-02-30"),         # 5 no such date
-        row("王五", rid("19800101", 11), OWN),                              # 6 duplicate of line 2
-        row("王六", rid("19700101", 1), OWN),                               # 7 already on the roll
-        row("王七", rid("19840505", 17), "不存在的党支部"),                  # 8 unknown branch
-        row("王八", rid("19850606", 19), branches.other_street.name),       # 9 another street's branch
-        row("=cmd|' /C calc'!A0", rid("19860707", 21), OWN),               # 10 formula injection
-        row("王十", rid("19870808", 23), OWN, note="@SUM(1+1)*cmd|' /C calc'!A0"),  # 11 formula in a note
+        row("王一", first, OWN),                                            # 2 good
+        row("王二", id_number("19810202"), branches.sibling.name),            # 3 good
+        row("王三", bad_checksum(id_number("19820303")), OWN),                # 4 checksum
+        row("王四", id_number("19830404"), OWN, joined="2010-02-30"),         # 5 no such date
+        row("王五", first, OWN),                                            # 6 duplicate of line 2
+        row("王六", on_roll.id_number, OWN),                                # 7 already on the roll
+        row("王七", id_number("19840505"), "不存在的党支部"),                  # 8 unknown branch
+        row("王八", id_number("19850606"), branches.other_street.name),       # 9 another street's branch
+        row("=cmd|' /C calc'!A0", id_number("19860707"), OWN),               # 10 formula injection
+        row("王十", id_number("19870808"), OWN, note="@SUM(1+1)*cmd|' /C calc'!A0"),  # 11 formula in a note
     ]
 
 
@@ -68,7 +68,7 @@ EXPECTED = {4: {"id_number"}, 5: {"joined_on"}, 6: {"id_number"}, 7: {"id_number
 
 
 def test_each_bad_row_is_reported_by_line_and_nothing_is_written_on_nothing(personas, branches, on_roll, capture):
-    job = run_import(personas["street"], xlsx_file(mixed_rows(branches)), capture)
+    job = run_import(personas["street"], xlsx_file(mixed_rows(branches, on_roll)), capture)
     assert job.state == JobState.VALIDATED
     assert job.result == {"rows": 10, "good": 2, "bad": 8}
     assert errors_by_line(job) == EXPECTED
@@ -90,7 +90,8 @@ def test_each_bad_row_is_reported_by_line_and_nothing_is_written_on_nothing(pers
 
 
 def test_good_rows_writes_exactly_the_good_ones(personas, branches, on_roll, capture):
-    job = run_import(personas["street"], xlsx_file(mixed_rows(branches)), capture)
+    rows = mixed_rows(branches, on_roll)
+    job = run_import(personas["street"], xlsx_file(rows), capture)
     stage = job.options["stage"]
 
     job = confirm(personas["street"], job, "good_rows", capture)
@@ -101,7 +102,7 @@ def test_good_rows_writes_exactly_the_good_ones(personas, branches, on_roll, cap
     added = Member.objects.exclude(pk=on_roll.pk)
     assert sorted(added.values_list("name", "branch__name")) == [("王一", OWN), ("王二", branches.sibling.name)]
     first = added.get(name="王一")
-    assert first.id_number == rid("19800101", 11) and first.phone == "13800138000"
+    assert first.id_number == rows[0][3] and first.phone == "13800138000"
     assert (first.sex, first.birth_date, first.full_on) == ("male", date(1980, 1, 1), date(2011, 7, 1))
     assert MemberEvent.objects.filter(member__in=added, text__contains="roll.xlsx").count() == 2
     audit = AuditEvent.objects.get(action="member.import")
@@ -110,7 +111,7 @@ def test_good_rows_writes_exactly_the_good_ones(personas, branches, on_roll, cap
 
 
 def test_csv_in_gb18030_as_excel_saves_it(personas, branches, on_roll, capture):
-    job = run_import(personas["street"], csv_file(mixed_rows(branches), encoding="gb18030"), capture)
+    job = run_import(personas["street"], csv_file(mixed_rows(branches, on_roll), encoding="gb18030"), capture)
     assert job.result == {"rows": 10, "good": 2, "bad": 8}
     assert errors_by_line(job) == EXPECTED
 
@@ -119,9 +120,9 @@ def test_csv_in_utf8_with_a_title_row_and_other_header_names(personas, branches,
     header = ["序号", "姓名", "性别", "身份证号", "手机号", "党支部", "党费类别", "党员状态", "入党日期", "转正日期",
               "居住社区", "备注"]
     rows = [["某某党支部党员花名册"] + [""] * 11, header,
-            row("李一", rid("19900101", 31), OWN, joined="2015/7/1", full="2016.07.01", category="离退休人员",
+            row("李一", id_number("19900101"), OWN, joined="2015/7/1", full="2016.07.01", category="离退休人员",
                 residence="嘉园一里社区"),
-            row("李二", rid("19900202", 33), OWN, joined="20180701", status="预备党员", category="学生")]
+            row("李二", id_number("19900202"), OWN, joined="20180701", status="预备党员", category="学生")]
     job = run_import(personas["street"], csv_file(rows[1:], header=rows[0]), capture)
     assert job.state == JobState.VALIDATED and job.report["errors"] == []
     confirm(personas["street"], job, "good_rows", capture)
@@ -132,18 +133,18 @@ def test_csv_in_utf8_with_a_title_row_and_other_header_names(personas, branches,
 
 
 def test_date_cells_and_text_dates_read_alike(personas, branches, capture):
-    rows = [row("赵一", rid("19900101", 41), OWN, joined=date(2015, 7, 1)),
-            row("赵二", rid("19900101", 43), OWN, joined="2015.7.1"),
-            row("赵三", rid("19900101", 45), OWN, joined="2015年7月"),
-            row("赵四", rid("19900101", 47), OWN, joined="明年")]
+    rows = [row("赵一", id_number("19900101"), OWN, joined=date(2015, 7, 1)),
+            row("赵二", id_number("19900101"), OWN, joined="2015.7.1"),
+            row("赵三", id_number("19900101"), OWN, joined="2015年7月"),
+            row("赵四", id_number("19900101"), OWN, joined="明年")]
     job = run_import(personas["street"], xlsx_file(rows, title_rows=[["党员花名册"]]), capture)
     assert errors_by_line(job) == {5: {"joined_on"}, 6: {"joined_on"}}
     assert "年月日" in job.report["errors"][0]["message"]
 
 
 def test_a_branch_secretary_cannot_import_into_another_branch(personas, branches, capture):
-    rows = [row("钱一", rid("19800101", 51), OWN), row("钱二", rid("19800101", 53), branches.sibling.name),
-            row("钱三", rid("19800101", 55), str(branches.sibling.pk))]
+    rows = [row("钱一", id_number("19800101"), OWN), row("钱二", id_number("19800101"), branches.sibling.name),
+            row("钱三", id_number("19800101"), str(branches.sibling.pk))]
     job = run_import(personas["branch"], xlsx_file(rows), capture)
     assert errors_by_line(job) == {3: {"branch"}, 4: {"branch"}}
 
@@ -153,7 +154,7 @@ def test_a_branch_secretary_cannot_import_into_another_branch(personas, branches
 
 
 def test_a_branch_named_by_its_number(personas, branches, capture):
-    job = run_import(personas["street"], xlsx_file([row("孙一", rid("19800101", 61), str(branches.sibling.pk))]),
+    job = run_import(personas["street"], xlsx_file([row("孙一", id_number("19800101"), str(branches.sibling.pk))]),
                      capture)
     confirm(personas["street"], job, "good_rows", capture)
     assert Member.objects.get(name="孙一").branch == branches.sibling
@@ -164,12 +165,12 @@ def test_namesake_branches_must_be_named_by_number(personas, branches, world, ca
     from jiceng.testing import SYSTEM
 
     org_create(SYSTEM, parent=world.jiayuan_committee, name=OWN, kind="branch", area=world.grid1)
-    job = run_import(personas["street"], xlsx_file([row("周一", rid("19800101", 63), OWN)]), capture)
+    job = run_import(personas["street"], xlsx_file([row("周一", id_number("19800101"), OWN)]), capture)
     assert errors_by_line(job) == {2: {"branch"}} and "支部编号" in job.report["errors"][0]["message"]
 
 
 def test_scope_lost_before_confirming_writes_nothing(personas, branches, capture):
-    job = run_import(personas["branch"], xlsx_file([row("吴一", rid("19800101", 71), OWN)]), capture)
+    job = run_import(personas["branch"], xlsx_file([row("吴一", id_number("19800101"), OWN)]), capture)
     Grant.objects.filter(user=personas["branch"]).update(revoked_at="2026-01-01T00:00:00Z")
     grants_changed([personas["branch"]])
 
@@ -180,9 +181,10 @@ def test_scope_lost_before_confirming_writes_nothing(personas, branches, capture
 
 
 def test_a_number_registered_after_validation_is_skipped_and_reported(personas, branches, capture):
-    job = run_import(personas["street"], xlsx_file([row("郑一", rid("19800101", 81), OWN),
-                                                    row("郑二", rid("19800101", 83), OWN)]), capture)
-    member(branches.own, "抢先登记", id_number=rid("19800101", 83))
+    taken = id_number("19800101")
+    job = run_import(personas["street"], xlsx_file([row("郑一", id_number("19800101"), OWN),
+                                                    row("郑二", taken, OWN)]), capture)
+    member(branches.own, "抢先登记", id_number=taken)
 
     job = confirm(personas["street"], job, "good_rows", capture)
 
@@ -192,7 +194,7 @@ def test_a_number_registered_after_validation_is_skipped_and_reported(personas, 
 
 
 def test_a_choice_is_taken_once(personas, branches, capture):
-    job = run_import(personas["street"], xlsx_file([row("冯一", rid("19800101", 91), OWN)]), capture)
+    job = run_import(personas["street"], xlsx_file([row("冯一", id_number("19800101"), OWN)]), capture)
     confirm(personas["street"], job, "good_rows", capture)
     with pytest.raises(Conflict):
         imports.import_confirm(personas["street"], job=job, choice="nothing")
@@ -202,9 +204,9 @@ def test_a_choice_is_taken_once(personas, branches, capture):
 
 
 def test_personal_data_never_rests_in_plain_text(personas, branches, capture):
-    number = rid("19800101", 93)
+    number = id_number("19800101")
     job = run_import(personas["street"], xlsx_file([row("陈一", number, OWN, phone="13912345678"),
-                                                    row("陈二", bad_checksum(rid("19800101", 95)), OWN)]), capture)
+                                                    row("陈二", bad_checksum(id_number("19800101")), OWN)]), capture)
     with default_storage.open(job.options["stage"], "rb") as f:
         staged = f.read()
     assert number.encode() not in staged and b"13912345678" not in staged
@@ -223,10 +225,10 @@ def test_an_unreadable_upload_is_refused_at_once(personas, branches, upload, pro
 
 
 @pytest.mark.parametrize(("upload", "problem"), [
-    (xlsx_file([row("甲", rid(), OWN)], header=["姓名", "入党时间"]), "缺少必需的列：公民身份号码、所在党支部"),
+    (xlsx_file([row("甲", id_number(), OWN)], header=["姓名", "入党时间"]), "缺少必需的列：公民身份号码、所在党支部"),
     (xlsx_file([]), "没有数据行"),
     (csv_file([], header=["名字", "号码"]), "没有找到表头"),
-    (xlsx_file([row("甲", rid(), OWN)], header=[*HEADER[:-1], "姓名"]), "重复"),
+    (xlsx_file([row("甲", id_number(), OWN)], header=[*HEADER[:-1], "姓名"]), "重复"),
 ])
 def test_a_file_that_is_not_a_roll_fails_with_a_reason(personas, branches, upload, problem, capture):
     job = run_import(personas["street"], upload, capture)
@@ -243,7 +245,7 @@ def test_a_damaged_xlsx_fails_with_a_reason(personas, branches, capture):
 
 def test_only_importers_may_upload(personas, branches, capture):
     with pytest.raises(PermissionDenied):
-        run_import(personas["grid"], xlsx_file([row("甲", rid(), OWN)]), capture)
+        run_import(personas["grid"], xlsx_file([row("甲", id_number(), OWN)]), capture)
     assert not imports.Job.objects.exists()
 
 
