@@ -93,6 +93,17 @@ def test_detail_shows_all_25_steps_and_the_next_form_with_its_rule(ns, client_fo
     assert "例外情形说明" in client_for("street").get(f"/development/{applicant.pk}/").content.decode()
 
 
+def test_the_contacts_offered_are_the_full_members_of_the_branch(ns, world, client_for):
+    from jiceng.members.tests.factories import member
+
+    probationary = member(ns.branch, "预备乙", status="probationary", joined_on=date(2024, 1, 1))
+    elsewhere = member(other_branch(world), "邻支部党员")
+    applicant = walk(ns, new_applicant(ns), 4)
+    html = client_for("branch").get(f"/development/{applicant.pk}/").content.decode()
+    assert f'value="{ns.members[9].pk}"' in html and "党员9" in html
+    assert probationary.name not in html and elsewhere.name not in html
+
+
 def test_a_refused_step_shows_the_rule_next_to_the_field_and_changes_nothing(ns, client_for):
     applicant = walk(ns, new_applicant(ns), 8)
     client = client_for("branch")

@@ -115,7 +115,7 @@ def _detail_context(request, applicant, *, step_form=None) -> dict:
     may_except = scope.can(request.user, services.EXCEPT, applicant)
     nxt = _next_step(applicant)
     if can_change and nxt and step_form is None:
-        step_form = StepForm(step=nxt, applicant=applicant, may_except=may_except)
+        step_form = StepForm(step=nxt, actor=request.user, applicant=applicant, may_except=may_except)
     last = rules.BY_NUMBER[applicant.last_step]
     return {
         "applicant": applicant, "groups": _steps_view(applicant), "progress": selectors.progress(applicant),
@@ -142,8 +142,8 @@ def applicant_step(request, applicant_id, number):
     if step is None or step.number == 1:
         raise Http404
     may_except = scope.can(request.user, services.EXCEPT, applicant)
-    form = StepForm(request.POST or None, request.FILES or None, step=step, applicant=applicant,
-                    may_except=may_except)
+    form = StepForm(request.POST or None, request.FILES or None, step=step, actor=request.user,
+                    applicant=applicant, may_except=may_except)
     if request.method == "POST" and form.is_valid():
         row = run_service(form, lambda: services.applicant_step(request.user, applicant=applicant,
                                                                 number=step.number, **form.service_kwargs()))

@@ -7,12 +7,13 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jiceng.core import scope
 from jiceng.core.forms import DATE
 from jiceng.core.models import Org
 from jiceng.core.rules import COMMITTEES
-from jiceng.members.models import ApplicantOutcome, DuesCategory, Education, Member, Stage
+from jiceng.members.models import ApplicantOutcome, DuesCategory, Education, MemberStatus, Stage
 from jiceng.members.rules import development as rules
+from jiceng.members.selectors import development as selectors
+from jiceng.members.selectors.roll import RollFilter, member_list
 from jiceng.members.services import development_checks as checks
 from jiceng.members.services.roll import today
 
@@ -63,9 +64,7 @@ class ApplicantForm(forms.Form):
 
     def __init__(self, *args, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from jiceng.members.selectors.development import branches_for_new
-
-        self.fields["branch"].queryset = branches_for_new(actor)
+        self.fields["branch"].queryset = selectors.branches_for_new(actor)
         _select(self)
 
 
@@ -79,35 +78,32 @@ class LedgerFilterForm(forms.Form):
 
     def __init__(self, *args, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = scope.visible(
-            actor, "members.view_applicant", Org.objects.exclude(kind="group").filter(is_active=True)
-        ).order_by("path")
+        self.fields["org"].queryset = selectors.ledger_orgs(actor)
         _select(self)
 
     def filters(self):
-        from jiceng.members.selectors.development import ApplicantFilter
-
         if not self.is_valid():
-            return ApplicantFilter()
+            return selectors.ApplicantFilter()
         d = self.cleaned_data
-        return ApplicantFilter(q=d["q"], org=d["org"].pk if d["org"] else None, stage=d["stage"],
+        return selectors.ApplicantFilter(q=d["q"], org=d["org"].pk if d["org"] else None, stage=d["stage"],
                                outcome=d["outcome"], year=d["year"])
 
 
-def _member_choices(applicant):
-    members = Member.objects.filter(branch=applicant.branch, status="full").order_by("name")
-    return [(m.pk, m.name) for m in members]
+def _member_choices(actor, applicant):
+    """Full members of the applicant's branch (the service checks each one's standing)."""
+    members = member_list(actor, RollFilter(branch=applicant.branch_id, status=MemberStatus.FULL))
+    return list(members.order_by("name", "id").values_list("pk", "name"))
 
 
-def _org_choices(applicant, name):
+def _org_choices(actor, applicant, name):
     if name == "party_group":
-        orgs = Org.objects.filter(parent=applicant.branch, kind="group", is_active=True).order_by("name")
+        orgs = selectors.party_groups(actor, applicant.branch)
     else:
         orgs = [o for o in checks.ancestors(applicant.branch) if o.kind in COMMITTEES]
     return [("", _("（默认）")), *[(o.pk, o.name) for o in orgs]]
 
 
-def _field(spec: rules.StepField, applicant):
+def _field(spec: rules.StepField, actor, applicant):
     common = {"label": spec.label, "required": spec.required, "help_text": spec.help, "initial": spec.default}
     if spec.kind == "date":
         return forms.DateField(widget=DATE, **common)
@@ -118,10 +114,10 @@ def _field(spec: rules.StepField, applicant):
     if spec.kind == "bool":
         return forms.BooleanField(**{**common, "required": False})
     if spec.kind == "members":
-        return forms.TypedMultipleChoiceField(choices=_member_choices(applicant), coerce=int,
+        return forms.TypedMultipleChoiceField(choices=_member_choices(actor, applicant), coerce=int,
                                               widget=forms.CheckboxSelectMultiple, **common)
     if spec.kind == "org":
-        return forms.TypedChoiceField(choices=_org_choices(applicant, spec.name), coerce=int, empty_value=None,
+        return forms.TypedChoiceField(choices=_org_choices(actor, applicant, spec.name), coerce=int, empty_value=None,
                                       **common)
     if spec.kind == "choice":
         choices = DuesCategory.choices if spec.name == "category" else list(spec.choices)
@@ -137,13 +133,13 @@ class StepForm(forms.Form):
     done_on = forms.DateField(label=_("日期"), widget=DATE)
     responsible = forms.CharField(label=_("责任人"), max_length=100, required=False)
 
-    def __init__(self, *args, step: rules.Step, applicant, may_except: bool, **kwargs):
+    def __init__(self, *args, step: rules.Step, actor, applicant, may_except: bool, **kwargs):
         kwargs.setdefault("initial", {"done_on": today()})
         super().__init__(*args, **kwargs)
         self.step = step
         self.fields["done_on"].help_text = _("不能早于上一步骤的日期，也不能晚于今天；规定见上方")
         for spec in step.fields:
-            self.fields[spec.name] = _field(spec, applicant)
+            self.fields[spec.name] = _field(spec, actor, applicant)
         self.fields["note"] = forms.CharField(label=_("说明"), required=False,
                                               widget=forms.Textarea(attrs={"rows": 2}))
         self.fields["documents"] = DocumentsField(label=_("材料"))
