@@ -221,15 +221,7 @@ def _area_arg(request, code: str | None) -> Area | None:
 
 
 def _parent_arg(request, parent_id: int | None) -> Org | None:
-    from django.core.exceptions import ValidationError
-    from django.http import Http404
-
-    if parent_id is None:
-        return None
-    try:
-        return org_selectors.org_get(request.user, parent_id)
-    except Http404 as exc:
-        raise ValidationError({"parent": [_("上级党组织不存在或不在您的管辖范围内")]}) from exc
+    return org_selectors.org_for_field(request.user, parent_id, "parent", _("上级党组织不存在或不在您的管辖范围内"))
 
 
 @router.get("/orgs", response={200: list[OrgOut], **ERRORS}, tags=["orgs"])

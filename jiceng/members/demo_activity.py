@@ -58,6 +58,7 @@ def load_activity_demo(actor, made: dict, out) -> None:
     if not majiabao:
         return
     branch, day = majiabao["first_branch"], today()
+    community = branch.area.parent if branch.area and branch.area.level == "grid" else branch.area
     out(f"生成 {branch.name} 的发展党员、关系转接与流动党员 …")
     full = list(Member.objects.filter(branch=branch, status="full").order_by("joined_on")[:4])
     for n, (name, sex, days_ago) in enumerate(APPLICANTS):
@@ -80,13 +81,11 @@ def load_activity_demo(actor, made: dict, out) -> None:
                                    reason="经商")
         mobility.member_mark_lost(actor, member=others[2], since=day - timedelta(days=200),
                                   note="电话停机，走访原住址未见本人")
-        community = branch.area.parent if branch.area and branch.area.level == "grid" else branch.area
         for member, skills in zip(others[3:], ["法律咨询"], strict=False):
             mobility.service_report_register(actor, member=member, community=community, skills=skills,
                                              availability="周末", reported_on=day - timedelta(days=30))
     in_service = Member.objects.filter(branch__parent__parent=branch.parent.parent, category="in_service",
                                        status="full").exclude(branch__parent=branch.parent)[:5]
-    community = branch.area.parent if branch.area and branch.area.level == "grid" else branch.area
     for member, skills in zip(in_service, ["医疗义诊", "理发", "家电维修", "心理疏导", "书法"], strict=False):
         mobility.service_report_register(actor, member=member, community=community, skills=skills,
                                          availability="工作日晚上、周末", reported_on=day - timedelta(days=60))

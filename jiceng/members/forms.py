@@ -6,12 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from jiceng.core import scope
 from jiceng.core.forms import DATE
 from jiceng.core.models import Org
+from jiceng.core.selectors.orgs import branches_where
 from jiceng.core.selectors.territory import area_by_code
 from jiceng.members.models import DisciplineKind, DuesCategory, Education, MemberStatus, Sex
 
 
 def branches_for(actor, perm: str):
-    return scope.visible(actor, perm, Org.objects.filter(kind="branch", is_active=True)).order_by("path")
+    return branches_where(actor, perm)
 
 
 class AreaCodeField(forms.CharField):

@@ -30,6 +30,26 @@ def org_roots(actor) -> QuerySet[Org]:
     )
 
 
+def org_for_field(actor, org_id: int | None, field: str, message: str | None = None) -> Org | None:
+    """The organization a submitted id refers to, as the actor sees it; missing or out of scope is a
+    field error naming ``field`` (never a 404 for a field of a form or a payload)."""
+    from django.core.exceptions import ValidationError
+    from django.http import Http404
+    from django.utils.translation import gettext as _
+
+    if org_id is None:
+        return None
+    try:
+        return org_get(actor, org_id)
+    except Http404 as exc:
+        raise ValidationError({field: [message or _("党组织不存在或不在您的管辖范围内")]}) from exc
+
+
+def branches_where(actor, perm: str) -> QuerySet[Org]:
+    """The active 党支部 where ``perm`` reaches for the actor (choices of forms)."""
+    return scope.visible(actor, perm, Org.objects.filter(kind="branch", is_active=True)).order_by("path")
+
+
 def org_in_scope(actor) -> QuerySet[Org]:
     """Every organization the actor sees."""
     return scope.visible(actor, VIEW, _base())

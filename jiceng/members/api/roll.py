@@ -4,7 +4,6 @@ and the health of an organization's numbers. Thin: selectors and services do the
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -179,12 +178,7 @@ def _detail(member):
 
 
 def _branch_arg(request, org_id: int | None, field: str = "branch"):
-    if org_id is None:
-        return None
-    try:
-        return org_selectors.org_get(request.user, org_id)
-    except Http404 as exc:
-        raise ValidationError({field: [_("党组织不存在或不在您的管辖范围内")]}) from exc
+    return org_selectors.org_for_field(request.user, org_id, field)
 
 
 def _area_arg(code: str | None, field: str = "residence"):
