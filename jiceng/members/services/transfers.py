@@ -31,6 +31,7 @@ from jiceng.members.models import (
     TransferStep,
 )
 from jiceng.members.rules import mobility as rules
+from jiceng.members.selectors import mobility as mobility_selectors
 from jiceng.members.selectors import transfers as selectors
 from jiceng.members.services.roll import member_clean, member_create, member_event, today
 
@@ -275,7 +276,7 @@ def transfer_accept(actor, *, transfer: Transfer, note: str = "") -> Transfer:
 def _receive_member(actor, transfer: Transfer, day: date) -> Member:
     if transfer.member_id is None:  # from outside the system
         person = selectors.transfer_person(transfer)
-        existing = Member.objects.filter(id_index=crypto.blind_index(person["id_number"])).first()
+        existing = mobility_selectors.member_by_id_number(person["id_number"])
         if existing is None:
             member = member_create(actor, branch=transfer.to_org, **person)
             transfer.member = member
