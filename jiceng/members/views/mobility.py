@@ -31,8 +31,9 @@ from jiceng.members.views.mobility_forms import (
 )
 
 
-def _require_any(user, perm: str, message: str) -> None:
-    if not scope.permissions(user) & {perm, "*"}:
+def require_any(user, perm: str, message: str) -> None:
+    """The page is for those who hold ``perm`` somewhere (what they see is still scoped)."""
+    if not scope.holds(user, perm):
         raise PermissionDenied(message)
 
 
@@ -44,9 +45,8 @@ TABS = (("transfers", "members:transfers", "arrow-left-right", gettext_lazy("关
 
 def mobility_tabs(user, current: str) -> list[dict]:
     """The mobility pages this user may open, side by side at the top of each."""
-    held = scope.permissions(user)
     return [{"url": reverse(name), "icon": icon, "label": label, "current": code == current}
-            for code, name, icon, label, perm in TABS if held & {perm, "*"}]
+            for code, name, icon, label, perm in TABS if scope.holds(user, perm)]
 
 
 def picked_member(request):
@@ -87,7 +87,7 @@ def _member_register(request, form_class, call, *, denied: str, done: str, title
                      initial=None):
     """Register something about one member of the roll: pick them first, then the form;
     ``call(member, cleaned_data)`` writes, ``done`` names the member in the message."""
-    _require_any(request.user, services.CHANGE, denied)
+    require_any(request.user, services.CHANGE, denied)
     member = picked_member(request)
     if member is None:
         return pick_member_page(request, title=title, root_label=root_label, root_url=reverse(root))
@@ -108,7 +108,7 @@ def _list_page(request, code: str, form, page, add_perm: str, **context):
     """One of the mobility lists: the tabs, its filter form and page, and whether the user may register."""
     return render(request, f"members/mobility/{code}.html", {
         "tabs": mobility_tabs(request.user, code), "form": form, "page": page, "today": today(),
-        "can_add": bool(scope.permissions(request.user) & {add_perm, "*"}), **context})
+        "can_add": scope.holds(request.user, add_perm), **context})
 
 
 def _post_action(request, form, call, done: str, back: str):
@@ -125,7 +125,7 @@ def _post_action(request, form, call, done: str, back: str):
 @login_required
 def reports(request):
     """The in-service members who reported to the communities the user oversees."""
-    _require_any(request.user, selectors.VIEW_REPORT, _("您没有查看在职党员报到的权限。"))
+    require_any(request.user, selectors.VIEW_REPORT, _("您没有查看在职党员报到的权限。"))
     form, data = _filters(request, ReportFilterForm)
     rows = selectors.service_report_list(request.user, community=data.get("community"),
                                          state=data.get("state") or "open", q=data.get("q", ""),
@@ -139,7 +139,7 @@ def reports(request):
 
 @login_required
 def report_new(request):
-    _require_any(request.user, "members.add_servicereport", _("您没有登记在职党员报到的权限。"))
+    require_any(request.user, "members.add_servicereport", _("您没有登记在职党员报到的权限。"))
     member = picked_member(request)
     form = ReportForm(request.POST or None, actor=request.user, member=member, initial={"reported_on": today()})
 
@@ -170,7 +170,7 @@ def report_end(request, report_id):
 
 @login_required
 def floating(request):
-    _require_any(request.user, roll_selectors.VIEW, _("您没有查看党员名册的权限。"))
+    require_any(request.user, roll_selectors.VIEW, _("您没有查看党员名册的权限。"))
     form, data = _filters(request, FloatingFilterForm)
     page = paginate(request, selectors.floating_list(request.user, branch=data.get("branch"),
                                                      state=data.get("state") or "away", q=data.get("q", "")), 50)
@@ -209,7 +209,7 @@ def floating_return(request, record_id):
 def lost(request):
     """失联 and 组织关系未转接 members; those out of contact six months or more are the 停止党籍 review
     list (RULES §5): the organization decides, on the member's page."""
-    _require_any(request.user, roll_selectors.VIEW, _("您没有查看党员名册的权限。"))
+    require_any(request.user, roll_selectors.VIEW, _("您没有查看党员名册的权限。"))
     form, data = _filters(request, LostFilterForm)
     page = paginate(request, selectors.lost_list(request.user, branch=data.get("branch"),
                                                  review=bool(data.get("review")), q=data.get("q", "")), 50)

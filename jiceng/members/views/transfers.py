@@ -4,7 +4,6 @@ and the printable introduction letter (介绍信)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -20,7 +19,7 @@ from jiceng.members.selectors import roll as roll_selectors
 from jiceng.members.selectors import transfers as selectors
 from jiceng.members.services import transfers as services
 from jiceng.members.services.roll import member_unmask, today
-from jiceng.members.views.mobility import mobility_tabs, pick_member_page, picked_member
+from jiceng.members.views.mobility import mobility_tabs, pick_member_page, picked_member, require_any
 from jiceng.members.views.mobility_forms import (
     IncomingTransferForm,
     InternalTransferForm,
@@ -41,15 +40,10 @@ ACTION_LABELS = {"submit": gettext_lazy("提交"), "approve": gettext_lazy("审�
                  "return": gettext_lazy("退回"), "cancel": gettext_lazy("撤销")}
 
 
-def _require_any(user, perm: str, message: str) -> None:
-    if not scope.permissions(user) & {perm, "*"}:
-        raise PermissionDenied(message)
-
-
 @login_required
 def index(request):
     """收件箱 and 发件箱: transfers coming to, and leaving, the organizations the user oversees."""
-    _require_any(request.user, selectors.VIEW, _("您没有查看组织关系转接的权限。"))
+    require_any(request.user, selectors.VIEW, _("您没有查看组织关系转接的权限。"))
     box = request.GET.get("box") if request.GET.get("box") in ("inbox", "outbox") else "inbox"
     filtering = "state" in request.GET or "q" in request.GET
     form = TransferFilterForm(request.GET if filtering else None, initial={"state": "open"})
@@ -61,14 +55,14 @@ def index(request):
         "today": today(),
         "open_counts": {b: selectors.transfer_list(request.user, box=b, state="open").count()
                         for b in ("inbox", "outbox")},
-        "can_add": bool(scope.permissions(request.user) & {"members.add_transfer", "*"}),
+        "can_add": scope.holds(request.user, "members.add_transfer"),
     })
 
 
 @login_required
 def new(request):
     """Start a transfer: pick the member from the roll first (not for a letter arriving from outside)."""
-    _require_any(request.user, services.ADD, _("您没有发起组织关系转接的权限。"))
+    require_any(request.user, services.ADD, _("您没有发起组织关系转接的权限。"))
     direction = request.GET.get("direction") if request.GET.get("direction") in DIRECTIONS else "internal"
     form_class, title = DIRECTIONS[direction]
     member = None
