@@ -9,6 +9,7 @@ from jiceng.core.periods import add_months
 from jiceng.core.services import accounts
 from jiceng.members.models import FloatingRecord, Member, ServiceReport
 from jiceng.members.services.roll import today
+from jiceng.members.tests import factories
 from jiceng.members.tests import mobility_helpers as h
 from jiceng.testing import SYSTEM
 
@@ -20,10 +21,10 @@ def post(headers, url, payload):
 @pytest.fixture
 def setup(world, token_for):
     bajiao_user = h.officer("bajiao", "street_worker", area=world.bajiao)
-    return {"member": h.member(world.grid_branch, "刘洋"), "world": world, "branch": token_for("branch"),
+    return {"member": factories.member(world.grid_branch, "刘洋"), "world": world, "branch": token_for("branch"),
             "street": token_for("street"), "community": token_for("community"),
             "bajiao": {"HTTP_AUTHORIZATION": f"Bearer {accounts.token_issue(SYSTEM, user=bajiao_user, name='t')[1]}"},
-            "bajiao_member": h.member(h.branch(world.bajiao_community_committee, "八角北路第一党支部"), "陈静")}
+            "bajiao_member": factories.member(h.branch(world.bajiao_community_committee, "八角北路第一党支部"), "陈静")}
 
 
 def test_floating_register_list_and_return(setup):

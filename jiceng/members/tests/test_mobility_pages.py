@@ -9,6 +9,7 @@ from jiceng.core.periods import add_months
 from jiceng.members.models import FloatingRecord, Member, ServiceReport
 from jiceng.members.services import mobility as services
 from jiceng.members.services.roll import today
+from jiceng.members.tests import factories
 from jiceng.members.tests import mobility_helpers as h
 
 
@@ -17,8 +18,8 @@ def setup(world, personas, client_for):
     bajiao = Client()
     bajiao.force_login(h.officer("bajiao", "street_worker", area=world.bajiao))
     return {"world": world, "p": personas, "client": client_for, "bajiao": bajiao,
-            "member": h.member(world.grid_branch, "刘洋"),
-            "bajiao_member": h.member(h.branch(world.bajiao_community_committee, "八角北路第一党支部"), "陈静")}
+            "member": factories.member(world.grid_branch, "刘洋"),
+            "bajiao_member": factories.member(h.branch(world.bajiao_community_committee, "八角北路第一党支部"), "陈静")}
 
 
 def test_register_floating_from_the_page_then_return(setup):
@@ -104,7 +105,7 @@ def test_list_pages_do_not_query_per_row(setup):
 
     def add_rows(n):
         for i in range(n):
-            m = h.member(w.grid_branch, f"成员{n}{i}")
+            m = factories.member(w.grid_branch, f"成员{n}{i}")
             services.floating_register(s["p"]["street"], member=m, left_on=today(), place="上海")
             services.member_mark_lost(s["p"]["street"], member=m, since=today())
             services.service_report_register(s["p"]["street"], member=m, community=w.jiayuan, reported_on=today())

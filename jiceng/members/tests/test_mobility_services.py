@@ -13,6 +13,7 @@ from jiceng.members.models import FloatingRecord, Member, ServiceReport
 from jiceng.members.selectors import mobility as selectors
 from jiceng.members.services import mobility as services
 from jiceng.members.services.roll import today
+from jiceng.members.tests import factories
 from jiceng.members.tests import mobility_helpers as h
 
 
@@ -20,8 +21,8 @@ from jiceng.members.tests import mobility_helpers as h
 def setup(world, personas):
     bajiao_branch = h.branch(world.bajiao_community_committee, "八角北路第一党支部")
     return {
-        "world": world, "p": personas, "member": h.member(world.grid_branch, "刘洋"),
-        "bajiao_member": h.member(bajiao_branch, "陈静"),
+        "world": world, "p": personas, "member": factories.member(world.grid_branch, "刘洋"),
+        "bajiao_member": factories.member(bajiao_branch, "陈静"),
         "bajiao": h.officer("bajiao", "street_worker", area=world.bajiao),
     }
 

@@ -9,6 +9,7 @@ from jiceng.core.periods import month_start
 from jiceng.core.services import accounts
 from jiceng.members.models import Member, Transfer, TransferStep
 from jiceng.members.services.roll import today
+from jiceng.members.tests import factories
 from jiceng.members.tests import mobility_helpers as h
 from jiceng.testing import SYSTEM
 
@@ -23,7 +24,7 @@ def bearer(user) -> dict:
 
 @pytest.fixture
 def setup(world, token_for):
-    member = h.member(world.grid_branch, "王芳")
+    member = factories.member(world.grid_branch, "王芳")
     Member.objects.filter(pk=member.pk).update(dues_paid_through=month_start(today()))
     receiver = h.branch(world.bajiao_community_committee, "八角北路第一党支部")
     bajiao = bearer(h.officer("bajiao", "street_worker", area=world.bajiao))
@@ -105,7 +106,7 @@ def test_issue_without_dues_paid_is_422(setup):
 
 def test_letter_from_outside_shows_the_person_masked(setup):
     s = setup
-    number = h.id_number("19900205")
+    number = factories.id_number("19900205")
     response = post(s["street"], "/api/v1/transfers", {
         "person": {"name": "赵六", "id_number": number, "phone": "13912345678", "joined_on": "2015-06-30"},
         "to_org": s["world"].grid_branch.pk, "outside_org_name": "中共天津市某区委", "letter_no": "津18",

@@ -11,6 +11,7 @@ from jiceng.core.periods import month_start
 from jiceng.members.models import Member, Transfer, TransferStep
 from jiceng.members.services import transfers as services
 from jiceng.members.services.roll import today
+from jiceng.members.tests import factories
 from jiceng.members.tests import mobility_helpers as h
 
 ROUNDS = 3
@@ -20,7 +21,7 @@ ROUNDS = 3
 def test_concurrent_accept_and_return_end_in_exactly_one(world, personas):
     receiver = h.branch(world.jiayuan_committee, "嘉园一里第2网格党支部", area=world.grid2)
     for n in range(ROUNDS):
-        member = h.member(world.grid_branch, f"并发{n}")
+        member = factories.member(world.grid_branch, f"并发{n}")
         Member.objects.filter(pk=member.pk).update(dues_paid_through=month_start(today()))
         t = services.transfer_create(personas["street"], member=member, to_org=receiver)
         services.transfer_submit(personas["street"], transfer=t)

@@ -8,12 +8,13 @@ from jiceng.core.periods import month_start
 from jiceng.members.models import Member, Transfer
 from jiceng.members.services import transfers as services
 from jiceng.members.services.roll import today
+from jiceng.members.tests import factories
 from jiceng.members.tests import mobility_helpers as h
 
 
 @pytest.fixture
 def setup(world, personas, client_for):
-    member = h.member(world.grid_branch, "王芳")
+    member = factories.member(world.grid_branch, "王芳")
     Member.objects.filter(pk=member.pk).update(dues_paid_through=month_start(today()))
     receiver = h.branch(world.bajiao_community_committee, "八角北路第一党支部")
     bajiao = Client()
@@ -82,7 +83,8 @@ def test_letter_from_outside_registered_on_the_page(setup):
     c = s["client"]("community")
     response = c.post("/transfers/new/?direction=incoming", {
         "to_org": s["member"].branch_id, "outside_org_name": "中共天津市某区委", "letter_no": "津18",
-        "issued_on": today().isoformat(), "reason": "work", "name": "赵六", "id_number": h.id_number("19900205"),
+        "issued_on": today().isoformat(), "reason": "work", "name": "赵六",
+        "id_number": factories.id_number("19900205"),
         "status": "full", "joined_on": "2015-06-30", "category": "in_service"})
     t = Transfer.objects.get()
     assert response.status_code == 302 and (t.state, t.to_org_id) == ("issued", s["member"].branch_id)
@@ -99,7 +101,8 @@ def test_the_letter_masks_the_number_unless_unmasked_with_audit(setup):
     full = s["client"]("street").post(f"/transfers/{t.pk}/letter/").content.decode()
     assert number in full
     assert AuditEvent.objects.filter(action="member.unmask", object_id=str(s["member"].pk)).count() == 1
-    draft = services.transfer_create(s["p"]["branch"], member=h.member(s["member"].branch, "钱七"), to_org=s["to"])
+    draft = services.transfer_create(s["p"]["branch"], member=factories.member(s["member"].branch, "钱七"),
+                                     to_org=s["to"])
     assert s["client"]("branch").get(f"/transfers/{draft.pk}/letter/").status_code == 404
 
 
@@ -119,6 +122,6 @@ def test_the_outbox_does_not_query_per_row(setup):
     c.get("/transfers/")  # the first request caches the user's grants
     before = count()
     for i in range(4):
-        services.transfer_create(s["p"]["branch"], member=h.member(s["member"].branch, f"成员{i}"),
+        services.transfer_create(s["p"]["branch"], member=factories.member(s["member"].branch, f"成员{i}"),
                                  outside_org_name="中共天津市某区委")
     assert count() == before

@@ -17,6 +17,7 @@ from jiceng.members.selectors import transfers as selectors
 from jiceng.members.services import transfers as services
 from jiceng.members.services.roll import today
 from jiceng.members.tasks import check_transfer_letters
+from jiceng.members.tests import factories
 from jiceng.members.tests import mobility_helpers as h
 from jiceng.testing import SYSTEM
 
@@ -24,7 +25,7 @@ from jiceng.testing import SYSTEM
 @pytest.fixture
 def setup(world, personas):
     bajiao_branch = h.branch(world.bajiao_community_committee, "八角北路第一党支部")
-    member = h.member(world.grid_branch, "王芳", party_group=world.grid_group)
+    member = factories.member(world.grid_branch, "王芳", party_group=world.grid_group)
     Member.objects.filter(pk=member.pk).update(dues_paid_through=month_start(today()))
     member.refresh_from_db()
     bajiao = h.officer("bajiao", "street_worker", area=world.bajiao)
@@ -294,7 +295,7 @@ def test_outgoing_to_outside_the_sender_records_the_receipt(setup):
 
 
 def person(**kw):
-    return {"name": "赵六", "id_number": h.id_number("19900205"), "phone": "13912345678",
+    return {"name": "赵六", "id_number": factories.id_number("19900205"), "phone": "13912345678",
             "joined_on": date(2015, 6, 30), "status": "full", "category": "in_service", **kw}
 
 
