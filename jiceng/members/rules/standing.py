@@ -24,6 +24,17 @@ def probation_end(joined_on: date) -> date:
     return add_years(joined_on, 1)
 
 
+PROBATION_DUE_MONTHS = 1
+
+
+def probation_due_joined_by(day: date) -> date:
+    """预备期将满: the latest 入党时间 of a 预备党员 whose one-year 预备期 (党章 Art. 7) ends within
+    ``PROBATION_DUE_MONTHS`` of ``day`` (or has ended: the 转正 discussion is due or late)."""
+    from jiceng.core.periods import add_months
+
+    return add_months(day, PROBATION_DUE_MONTHS - 12)
+
+
 def party_standing(full_on: date | None, today: date) -> int | None:
     """党龄 in whole years, from 转正时间; ``None`` for a 预备党员 (no 党龄 yet)."""
     if full_on is None or full_on > today:

@@ -87,10 +87,10 @@ def member_list(actor, filters: RollFilter | None = None) -> QuerySet[Member]:
     elif f.flag == "cadre":
         qs = qs.filter(is_cadre=True)
     elif f.flag == "probation_due":
-        from jiceng.core.periods import add_months
+        from jiceng.members.rules.standing import probation_due_joined_by
         from jiceng.members.services.roll import today
 
-        qs = qs.filter(status="probationary", joined_on__lte=add_months(today(), -11))
+        qs = qs.filter(status="probationary", joined_on__lte=probation_due_joined_by(today()))
     return qs.order_by("branch_id", "name", "id")
 
 

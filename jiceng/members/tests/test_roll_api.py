@@ -208,3 +208,15 @@ def test_statuses_reached_by_another_procedure_are_refused_and_nothing_changes(t
     assert message in response.json()["errors"][0]["message"]
     someone.refresh_from_db()
     assert someone.status == "full"
+
+
+def test_the_probation_due_flag_lists_probationary_members_within_a_month_of_conversion(token_for, world):
+    from datetime import timedelta
+
+    from jiceng.core.periods import add_months
+    from jiceng.members.services.roll import today
+
+    member(world.grid_branch, "将满", status="probationary", joined_on=add_months(today(), -12) + timedelta(days=20))
+    member(world.grid_branch, "未满", status="probationary", joined_on=add_months(today(), -6))
+    items = Client().get("/api/v1/members?flag=probation_due", **token_for("branch")).json()["items"]
+    assert [i["name"] for i in items] == ["将满"]
