@@ -150,19 +150,6 @@ def _member_arg(request, member_id: int | None, field: str = "member"):
         raise ValidationError({field: [_("党员不存在或不在您的管辖范围内")]}) from exc
 
 
-def _org_arg(request, org_id: int | None, field: str):
-    if org_id is None:
-        return None
-    try:
-        return org_selectors.org_get(request.user, org_id)
-    except Http404 as exc:
-        raise ValidationError({field: [_("党组织不存在或不在您的管辖范围内")]}) from exc
-
-
-def _area_arg(code: str | None, field: str):
-    return area_selectors.area_for_field(code, field)
-
-
 @router.get("/transfers", response={200: list[TransferOut], **ERRORS})
 @paginate(Pagination)
 def transfer_list(request, filters: Query[TransferQuery]):
@@ -289,7 +276,7 @@ class FloatingContactIn(Schema):
 def floating_list(request, filters: Query[FloatingQuery]):
     """流动党员 of the branches in the caller's scope (``branch`` narrows to one organization and below)."""
     data = filters.dict()
-    branch = _org_arg(request, data.pop("branch"), "branch")
+    branch = org_selectors.org_for_field(request.user, data.pop("branch"), "branch")
     return mobility_selectors.floating_list(request.user, branch=branch, **data)
 
 
@@ -300,7 +287,7 @@ def floating_register(request, payload: FloatingIn):
     member = _member_arg(request, data.pop("member"))
     local_org = data.pop("local_org")
     record = mobility_services.floating_register(
-        request.user, member=member, area=_area_arg(data.pop("area"), "area"),
+        request.user, member=member, area=area_selectors.area_for_field(data.pop("area"), "area"),
         local_org=mobility_selectors.local_org_get(local_org) if local_org is not None else None, **data)
     return Status(201, mobility_selectors.floating_get(request.user, record.pk))
 
@@ -364,7 +351,7 @@ def lost_list(request, filters: Query[LostQuery]):
     """失联党员 and letters expired unreceived; ``review_due`` marks the 停止党籍 review list (the
     organization decides: the status never changes by itself)."""
     data = filters.dict()
-    branch = _org_arg(request, data.pop("branch"), "branch")
+    branch = org_selectors.org_for_field(request.user, data.pop("branch"), "branch")
     return mobility_selectors.lost_list(request.user, branch=branch, **data)
 
 
@@ -446,8 +433,8 @@ class ReportEndIn(Schema):
 def service_report_list(request, filters: Query[ReportQuery]):
     """在职党员报到 (双报到) to the communities in the caller's scope: who, skills, availability."""
     data = filters.dict()
-    return mobility_selectors.service_report_list(request.user, community=_area_arg(data.pop("community"),
-                                                                                    "community"), **data)
+    community = area_selectors.area_for_field(data.pop("community"), "community")
+    return mobility_selectors.service_report_list(request.user, community=community, **data)
 
 
 @router.post("/service-reports", response={201: ReportOut, **WRITE}, tags=["service-reports"])
@@ -460,7 +447,7 @@ def service_report_register(request, payload: ReportIn):
         member = mobility_selectors.member_by_id_number(id_number)
         if member is None:
             raise ValidationError({"id_number": [_("党员名册中没有这个身份证号，请核对")]})
-    community = _area_arg(data.pop("community"), "community")
+    community = area_selectors.area_for_field(data.pop("community"), "community")
     unit_org = data.pop("unit_org")
     report = mobility_services.service_report_register(
         request.user, member=member, community=community,
