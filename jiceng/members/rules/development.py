@@ -19,7 +19,7 @@ and its article, in Chinese, ready to show next to the field.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -212,12 +212,13 @@ def talk_due(applied_on: date) -> date:
 def candidate_earliest(activist_on: date, *, anniversary_qualifies: bool = True) -> date:
     """The first day an activist may become a 发展对象: one year later (the anniversary itself by default)."""
     anniversary = add_years(activist_on, ACTIVIST_YEARS)
-    return anniversary if anniversary_qualifies else date.fromordinal(anniversary.toordinal() + 1)
+    return anniversary if anniversary_qualifies else anniversary + timedelta(days=1)
 
 
-def approval_due(admitted_on: date) -> date:
-    """RULES §9: admitted 2025-06-30 → approval due 2025-09-30."""
-    return add_months(admitted_on, APPROVAL_MONTHS)
+def approval_due(decided_on: date) -> date:
+    """Three months to approve a branch meeting's admission (细则 Art. 24) or 转正 (Art. 33).
+    RULES §9: admitted 2025-06-30 → approval due 2025-09-30."""
+    return add_months(decided_on, APPROVAL_MONTHS)
 
 
 def approval_limit(admitted_on: date) -> date:
@@ -352,7 +353,7 @@ def approval_refusal(admitted_on: date, approved_on: date, *, delay_reason: str 
 
 
 def full_approval_refusal(meeting_on: date, approved_on: date, *, due: date | None = None) -> str | None:
-    due = due or add_months(meeting_on, APPROVAL_MONTHS)
+    due = due or approval_due(meeting_on)
     if approved_on <= due:
         return None
     return _("上级党委应当在三个月内审批预备党员转正（发展党员工作细则第三十三条）：应不晚于%(d)s") % {
@@ -429,7 +430,7 @@ def next_due(*, outcome: str, last_step: int, applied_on: date, activist_on: dat
     if 19 <= number <= 23 and probation_ends_on:
         return Due("full_discussion", number, name, due_on=full_on(probation_ends_on, extended_to))
     if number == 24 and full_meeting_on:
-        return Due("full_approval", number, name, due_on=add_months(full_meeting_on, APPROVAL_MONTHS))
+        return Due("full_approval", number, name, due_on=approval_due(full_meeting_on))
     return Due("next", number, name)
 
 

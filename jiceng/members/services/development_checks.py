@@ -346,7 +346,7 @@ def step_checks(actor, applicant: Applicant, step: rules.Step, done_on: date, cl
     elif n == 24:
         meeting_on = step_date(applicant, 23)
         message = rules.full_approval_refusal(meeting_on, done_on,
-                                              due=deadline(rules.add_months(meeting_on, rules.APPROVAL_MONTHS)))
+                                              due=deadline(rules.approval_due(meeting_on)))
         if message:
             refusals.append(Refusal("done_on", message))
         _approver(applicant, cleaned, "approver", refusals)
