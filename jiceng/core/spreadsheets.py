@@ -36,7 +36,7 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_FIRST = frozenset("=+-@\t\r ")
 _SIGNED_NUMBER = re.compile(r"[+-]?\d[\d\s]*(?:\.\d+)?")
 _HEADER_NOISE = re.compile(r"[\s*＊:：]|[（(][^）)]*[）)]")
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+_INVISIBLE = dict.fromkeys(map(ord, "\x00\u200b\u200c\u200d\u2060\ufeff"))  # NUL: PostgreSQL text cannot hold it
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

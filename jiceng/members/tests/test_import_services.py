@@ -132,6 +132,14 @@ def test_csv_in_utf8_with_a_title_row_and_other_header_names(personas, branches,
     assert (second.status, second.full_on, second.category) == ("probationary", None, "student")
 
 
+def test_a_nul_character_in_a_csv_cell_is_dropped_before_the_roll(personas, branches, capture):
+    rows = [row("张\x00三", id_number("19900101"), OWN, note="备\x00注")]
+    job = run_import(personas["street"], csv_file(rows), capture)
+    assert job.state == JobState.VALIDATED and job.report["errors"] == []
+    confirm(personas["street"], job, "good_rows", capture)
+    assert list(Member.objects.values_list("name", "note")) == [("张三", "备注")]
+
+
 def test_date_cells_and_text_dates_read_alike(personas, branches, capture):
     rows = [row("赵一", id_number("19900101"), OWN, joined=date(2015, 7, 1)),
             row("赵二", id_number("19900101"), OWN, joined="2015.7.1"),
