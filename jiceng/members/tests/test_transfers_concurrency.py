@@ -52,3 +52,30 @@ def test_concurrent_accept_and_return_end_in_exactly_one(world, personas):
         assert TransferStep.objects.filter(transfer=t, state__in=["accepted", "returned"]).count() == 1
         assert member.branch_id == (receiver.pk if winner == "accepted" else world.grid_branch.pk)
     assert Transfer.objects.filter(state="issued").count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_issuing_the_same_letter_twice_at_once_issues_one_letter_number(world, personas):
+    receiver = h.branch(world.jiayuan_committee, "嘉园一里第2网格党支部", area=world.grid2)
+    member = factories.member(world.grid_branch, "并发开具")
+    Member.objects.filter(pk=member.pk).update(dues_paid_through=month_start(today()))
+    t = services.transfer_create(personas["street"], member=member, to_org=receiver)
+    services.transfer_submit(personas["street"], transfer=t)
+    services.transfer_approve(personas["street"], transfer=t)
+    barrier = threading.Barrier(2)
+
+    def issue(_n):
+        try:
+            barrier.wait(timeout=10)
+            return services.transfer_issue(personas["street"], transfer=t).letter_no
+        except Conflict:
+            return "refused"
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        outcomes = sorted(pool.map(issue, [1, 2]))
+    t.refresh_from_db()
+    assert outcomes == sorted([t.letter_no, "refused"])
+    assert TransferStep.objects.filter(transfer=t, state="issued").count() == 1
+    assert member.events.filter(kind="transfer").count() == 1
