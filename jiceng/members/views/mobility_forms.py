@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jiceng.core.forms import DATE
-from jiceng.members.forms import branches_for
+from jiceng.core.selectors.orgs import branches_where
 from jiceng.members.models import DuesCategory, MemberStatus, TransferReason, TransferState
 from jiceng.members.selectors import mobility as mobility_selectors
 from jiceng.members.selectors import transfers as transfer_selectors
@@ -80,7 +80,7 @@ class IncomingTransferForm(forms.Form):
 
     def __init__(self, *args, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_org"].queryset = branches_for(actor, "members.add_transfer")
+        self.fields["to_org"].queryset = branches_where(actor, "members.add_transfer")
 
 
 class NoteForm(forms.Form):
@@ -177,7 +177,7 @@ class MobilityFilterForm(forms.Form):
 
     def __init__(self, *args, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["branch"].queryset = branches_for(actor, "members.view_member")
+        self.fields["branch"].queryset = branches_where(actor, "members.view_member")
         _style(self)
 
 
