@@ -2,6 +2,7 @@
 each year's schedule comes from; a system administrator enters the coming year's official schedule."""
 
 import calendar as monthly
+import re
 from datetime import date
 
 from django import forms
@@ -53,8 +54,8 @@ def calendar(request):
     """The years around this one, where each schedule comes from, and the years entered by hand."""
     scope.require_global(request.user, "core.view_calendaryear")
     this_year = timezone.localdate().year
-    if request.GET.get("year", "").isdigit():
-        return redirect("core:calendar_year", year=int(request.GET["year"]))
+    if re.fullmatch(r"[0-9]{1,4}", wanted := request.GET.get("year", "")):
+        return redirect("core:calendar_year", year=int(wanted))
     entered = selectors.entered_years()
     years = sorted(set(range(this_year - 1, this_year + 3)) | set(entered))
     rows = [{"year": y, "source": workdays.year_source(y), "entered": entered.get(y)} for y in years]

@@ -316,6 +316,12 @@ def test_the_admin_sees_the_years_and_a_month_grid(client_for):
     assert admin.get("/manage/calendar/?year=2030").url == "/manage/calendar/2030/"
 
 
+@pytest.mark.parametrize("year", ["²", "1" * 5000, "-1", "x"])
+def test_a_year_asked_for_that_is_not_a_year_shows_the_list(client_for, year):
+    response = client_for("admin").get("/manage/calendar/", {"year": year})
+    assert response.status_code == 200 and "/manage/calendar/2026/" in response.content.decode()
+
+
 def test_the_admin_enters_a_year_by_pasting_lines(client_for):
     response = client_for("admin").post("/manage/calendar/2098/", {"schedule": PASTED, "source": "国办发明电"})
     assert response.status_code == 302
