@@ -26,7 +26,7 @@ from jiceng.core.rules import COMMITTEES, approval_power_refusal
 from jiceng.core.workdays import UnknownCalendar, add_working_days, period_end
 from jiceng.members.models import Applicant, ApplicantStep, DuesCategory, Member, MemberStatus, StepDocument
 from jiceng.members.rules import development as rules
-from jiceng.members.rules.standing import under_probation_discipline
+from jiceng.members.rules.standing import under_probation_discipline, voting_refusal
 
 UPLOAD_TYPES = {  # extension → accepted leading bytes
     ".pdf": (b"%PDF",), ".png": (b"\x89PNG",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",),
@@ -232,35 +232,42 @@ def power_refusal(org: Org) -> str | None:
     return None
 
 
-def approver_for(branch: Org) -> Org | None:
-    """The nearest organization above the branch that may approve 预备党员."""
-    return next((o for o in ancestors(branch) if power_refusal(o) is None), None)
+def _org_above(applicant: Applicant, cleaned: dict, field: str, refusals: list) -> Org | None:
+    """The organization named in ``field``, which must be above the branch (else a hard refusal and
+    ``None``); unnamed, the nearest one above that may approve 预备党员 (``None`` if there is none)."""
+    above = ancestors(applicant.branch)
+    if not cleaned.get(field):
+        return next((o for o in above if power_refusal(o) is None), None)
+    org = next((o for o in above if o.pk == cleaned[field]), None)
+    if org is None:
+        refusals.append(Refusal(field, _("应为培养支部的上级党委"), hard=True))
+    return org
+
+
+def _name_org(cleaned: dict, field: str, org: Org) -> None:
+    cleaned[field], cleaned[f"{field}_name"] = org.pk, org.name
 
 
 def _approver(applicant: Applicant, cleaned: dict, field: str, refusals: list) -> None:
-    above = ancestors(applicant.branch)
-    if cleaned.get(field):
-        org = next((o for o in above if o.pk == cleaned[field]), None)
-        if org is None:
-            refusals.append(Refusal(field, _("应为培养支部的上级党委"), hard=True))
-            return
-        message = power_refusal(org)
-    else:
-        org = next((o for o in above if power_refusal(o) is None), None)
-        message = None if org else _(
-            "培养支部的上级党组织中没有具有审批预备党员权限的基层党委（发展党员工作细则第二十四条）")
+    named = bool(cleaned.get(field))
+    org = _org_above(applicant, cleaned, field, refusals)
+    if org is None:
+        if not named:
+            refusals.append(Refusal(field, _(
+                "培养支部的上级党组织中没有具有审批预备党员权限的基层党委（发展党员工作细则第二十四条）"), hard=True))
+        return
+    message = power_refusal(org) if named else None
     if message:
         refusals.append(Refusal(field, message, hard=True))
         return
-    cleaned[field] = org.pk
-    cleaned[f"{field}_name"] = org.name
+    _name_org(cleaned, field, org)
 
 
 def entitled_voters(branch: Org, day: date) -> int:
     """Members of the branch with a vote on ``day``: full members (full by then), not under 留党察看."""
     members = Member.objects.filter(branch=branch, status=MemberStatus.FULL).filter(
         Q(full_on__isnull=True) | Q(full_on__lte=day)).prefetch_related("disciplines")
-    return sum(1 for m in members if not under_probation_discipline(m.disciplines.all(), day))
+    return sum(1 for m in members if voting_refusal(status=m.status, disciplines=m.disciplines.all(), day=day) is None)
 
 
 def _vote(applicant: Applicant, cleaned: dict, done_on: date, what: str, refusals: list) -> None:
@@ -355,16 +362,12 @@ def step_checks(actor, applicant: Applicant, step: rules.Step, done_on: date, cl
 
 def _reviewer(applicant: Applicant, cleaned: dict, refusals: list) -> None:
     """预审 by a 基层党委 above the branch (the one with approval power by default)."""
-    above = ancestors(applicant.branch)
-    if cleaned.get("reviewer"):
-        org = next((o for o in above if o.pk == cleaned["reviewer"]), None)
-        if org is None:
-            refusals.append(Refusal("reviewer", _("应为培养支部的上级党委"), hard=True))
-            return
-    else:
-        org = next((o for o in above if power_refusal(o) is None), None)
+    named = bool(cleaned.get("reviewer"))
+    org = _org_above(applicant, cleaned, "reviewer", refusals)
+    if named and org is None:
+        return
     message = rules.pre_review_refusal(reviewer_is_committee=bool(org and org.kind in COMMITTEES))
     if message:
         refusals.append(Refusal("reviewer", message))
     if org:
-        cleaned["reviewer"], cleaned["reviewer_name"] = org.pk, org.name
+        _name_org(cleaned, "reviewer", org)

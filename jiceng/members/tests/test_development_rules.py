@@ -224,6 +224,18 @@ def test_approval_needs_an_organization_with_the_power(ns, world):
     assert row.data["approver"] == world.fengtai_committee.pk
 
 
+def test_the_pre_review_is_by_a_committee_above_the_branch(ns, world):
+    applicant = walk(ns, new_applicant(ns), 12)
+    before = snapshot(applicant)
+    with pytest.raises(ValidationError) as exc:  # not above the branch
+        record(ns, applicant, 13, reviewer=world.bajiao_committee.pk)
+    assert "上级党委" in exc.value.message_dict["reviewer"][0]
+    assert snapshot(applicant) == before
+    row = record(ns, applicant, 13)  # by default the nearest committee with the power to approve
+    assert (row.data["reviewer"], row.data["reviewer_name"]) == (world.majiabao_committee.pk,
+                                                                 world.majiabao_committee.name)
+
+
 def test_the_party_group_must_belong_to_the_branch(ns, world):
     applicant = walk(ns, new_applicant(ns), 18)
     branch2 = other_branch(world)
