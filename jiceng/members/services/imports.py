@@ -154,7 +154,7 @@ class _Lookups:
 
     def branch(self, text: str) -> tuple[Org | None, str | None]:
         if text not in self._branch:
-            digits = text.isdigit() and len(text) < 19
+            digits = text.isdecimal() and len(text) < 19
             found = list(self.branches.filter(**{"pk": int(text)} if digits else {"name": text})[:10])
             if len(found) > 1:
                 found = [o for o in found if o.kind == "branch" and o.is_active]

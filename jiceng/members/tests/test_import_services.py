@@ -168,6 +168,12 @@ def test_a_branch_named_by_its_number(personas, branches, capture):
     assert Member.objects.get(name="孙一").branch == branches.sibling
 
 
+def test_a_branch_number_that_no_integer_holds_is_a_row_error(personas, branches, capture):
+    rows = [row("孙二", id_number("19800101"), "²"), row("孙三", id_number("19800101"), "9" * 30)]
+    job = run_import(personas["street"], xlsx_file(rows), capture)
+    assert job.state == JobState.VALIDATED and errors_by_line(job) == {2: {"branch"}, 3: {"branch"}}
+
+
 def test_namesake_branches_must_be_named_by_number(personas, branches, world, capture):
     from jiceng.core.services.orgs import org_create
     from jiceng.testing import SYSTEM
