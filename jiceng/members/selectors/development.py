@@ -9,12 +9,14 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from jiceng.core import scope
 from jiceng.core.models import AuditEvent, Org
-from jiceng.members.models import Applicant, ApplicantOutcome, ApplicantStep, Education, Sex, Stage
+from jiceng.members.models import Applicant, ApplicantOutcome, ApplicantStep, Education, Sex, Stage, StepDocument
 from jiceng.members.rules import development as rules
 from jiceng.members.selectors.roll import person_text_condition
 from jiceng.members.services.development_checks import anniversary_qualifies, deadline
@@ -32,13 +34,10 @@ class ApplicantFilter:
     year: int | None = None  # year of application
 
 
-def _text_condition(text: str) -> Q:
-    return person_text_condition(text, exact_phone=False)  # applicants have no phone index
-
-
-def _step_date(number: int, latest: bool = True):
+def _step_date(number: int):
+    """The date of the latest row of step ``number`` of each file."""
     rows = ApplicantStep.objects.filter(applicant=OuterRef("pk"), number=number)
-    return Subquery(rows.order_by("-done_on" if latest else "done_on").values("done_on")[:1])
+    return Subquery(rows.order_by("-done_on").values("done_on")[:1])
 
 
 def with_due_dates(qs: QuerySet) -> QuerySet:
@@ -50,7 +49,7 @@ def applicant_list(actor, filters: ApplicantFilter | None = None) -> QuerySet[Ap
     f = filters or ApplicantFilter()
     qs = scope.visible(actor, VIEW, Applicant.objects.select_related("branch", "member"))
     if f.q:
-        qs = qs.filter(_text_condition(f.q))
+        qs = qs.filter(person_text_condition(f.q, exact_phone=False))  # applicants have no phone index
     if f.org:
         org = Org.objects.filter(pk=f.org).only("path").first()
         qs = qs.filter(branch__path__subtree=org.path) if org else qs.none()
@@ -74,24 +73,16 @@ def applicant_steps(applicant: Applicant) -> list[ApplicantStep]:
 
 def step_get(actor, applicant: Applicant, number: int) -> ApplicantStep:
     """The latest recorded row of step ``number`` of a file the actor already holds (404 if none)."""
-    from django.http import Http404
-
     row = applicant.steps.filter(number=number).order_by("-done_on", "-id").first()
     if row is None:
         raise Http404
     return row
 
 
-def document_get(actor, document_id):
-    from jiceng.members.models import StepDocument
-
-    document = StepDocument.objects.select_related("step__applicant__branch").filter(pk=document_id).first()
-    if document is None:
-        from django.http import Http404
-
-        raise Http404
-    scope.get_or_404(actor, VIEW, Applicant.objects.all(), pk=document.step.applicant_id)
-    return document
+def document_get(actor, document_id) -> StepDocument:
+    """A document of a step of a file the actor sees (404 otherwise)."""
+    files = scope.visible(actor, VIEW, Applicant.objects.all())
+    return get_object_or_404(StepDocument.objects.filter(step__applicant__in=files), pk=document_id)
 
 
 def transitions(applicant: Applicant) -> list[dict]:
@@ -183,7 +174,7 @@ def stats(actor, *, org: int | None = None, year: int | None = None, day: date |
         by_year[applied_on.year] += 1
         if admitted_on:
             admitted_by_year[admitted_on.year] += 1
-        if outcome == ApplicantOutcome.OPEN or outcome == ApplicantOutcome.ADMITTED:
+        if outcome in (ApplicantOutcome.OPEN, ApplicantOutcome.ADMITTED):
             by_stage[stage] += 1
         by_sex[sex] += 1
         by_age[rules.age_band(birth, day)] += 1
