@@ -11,10 +11,6 @@ from jiceng.core.selectors.territory import area_by_code
 from jiceng.members.models import DisciplineKind, DuesCategory, Education, MemberStatus, Sex
 
 
-def branches_for(actor, perm: str):
-    return branches_where(actor, perm)
-
-
 class AreaCodeField(forms.CharField):
     """A community typed as its code (short official codes accepted)."""
 
@@ -49,7 +45,7 @@ class MemberForm(forms.Form):
 
     def __init__(self, *args, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["branch"].queryset = branches_for(actor, "members.add_member")
+        self.fields["branch"].queryset = branches_where(actor, "members.add_member")
 
 
 class MemberEditForm(forms.Form):
