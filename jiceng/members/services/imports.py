@@ -143,11 +143,16 @@ def _vocabulary() -> dict[str, dict[str, str]]:
     }
 
 
+def _importable(actor, orgs):
+    """The organizations among ``orgs`` the actor may import into: within ``import_member`` and ``add_member``."""
+    return scope.visible(actor, ADD, scope.visible(actor, IMPORT, orgs))
+
+
 class _Lookups:
     """Branches, party groups and communities named in the file, looked up once per distinct value."""
 
     def __init__(self, actor):
-        self.branches = scope.visible(actor, ADD, scope.visible(actor, IMPORT, Org.objects.select_related("area")))
+        self.branches = _importable(actor, Org.objects.select_related("area"))
         self._branch: dict[str, tuple] = {}
         self._group: dict[tuple, tuple] = {}
         self._area: dict[tuple, tuple] = {}
@@ -532,8 +537,8 @@ def import_template(actor) -> bytes:
     actor may import into (name and number, for namesakes)."""
     if scope.reach(actor, IMPORT).nowhere:
         raise PermissionDenied(_("您没有导入党员名册的权限。"))
-    branches = (scope.visible(actor, ADD, scope.visible(actor, IMPORT, Org.objects.select_related("parent")))
-                .filter(kind="branch", is_active=True).order_by("path")[:MAX_TEMPLATE_BRANCHES])
+    branches = (_importable(actor, Org.objects.select_related("parent")).filter(kind="branch", is_active=True)
+                .order_by("path")[:MAX_TEMPLATE_BRANCHES])
     buffer = io.BytesIO()
     write_xlsx(buffer, [
         Sheet(_("党员花名册"), [c.header for c in COLUMNS], [[c.example for c in COLUMNS]],
