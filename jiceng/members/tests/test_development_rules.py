@@ -14,13 +14,13 @@ from jiceng.members.rules import development as rules
 from jiceng.members.rules.standing import probation_end
 from jiceng.members.services import development as dev
 from jiceng.members.services import development_checks as checks
-from jiceng.members.services.roll import discipline_record, member_create
+from jiceng.members.services.roll import discipline_record
+from jiceng.members.tests.factories import id_number, member
 from jiceng.members.tests.test_development_walk import (
     make_ns,
     new_applicant,
     other_branch,
     record,
-    rid,
     snapshot,
     walk,
 )
@@ -147,7 +147,7 @@ def test_every_refused_step_refuses_with_the_rule_and_changes_nothing(ns, upto, 
 def test_age_under_18_on_application_is_refused_and_writes_nothing(ns):
     before = ApplicantStep.objects.count()
     with pytest.raises(ValidationError) as exc:
-        dev.applicant_create(SYSTEM, branch=ns.branch, name="少年", id_number=rid("20080101", "011"),
+        dev.applicant_create(SYSTEM, branch=ns.branch, name="少年", id_number=id_number("20080101", "110105"),
                              applied_on=date(2025, 12, 31))
     assert "第五条" in exc.value.message_dict["applied_on"][0]
     assert ApplicantStep.objects.count() == before and not ns.branch.applicants.exists()
@@ -156,8 +156,7 @@ def test_age_under_18_on_application_is_refused_and_writes_nothing(ns):
 def test_introducer_under_probation_discipline_or_probationary_is_refused(ns):
     discipline_record(SYSTEM, member=ns.members[1], kind="probation", decided_on=date(2024, 1, 10),
                       ends_on=date(2025, 1, 10), reason="违纪")
-    probationary = member_create(SYSTEM, branch=ns.branch, name="预备甲", id_number=rid("19800101", "201"),
-                                 joined_on=date(2024, 1, 1), status="probationary")
+    probationary = member(ns.branch, "预备甲", status="probationary", joined_on=date(2024, 1, 1))
     applicant = walk(ns, new_applicant(ns), 8)
     before = snapshot(applicant)
     for pair, words in (([0, 1], "留党察看"), ([0, None], "不是正式党员")):
@@ -251,9 +250,9 @@ def test_the_party_group_must_belong_to_the_branch(ns, world):
 def test_the_same_person_cannot_have_two_open_files(ns):
     from jiceng.core.errors import Conflict
 
-    new_applicant(ns)
+    first = new_applicant(ns)
     with pytest.raises(Conflict):
-        new_applicant(ns)
+        new_applicant(ns, id_number=first.id_number)
 
 
 def test_a_late_talk_deadline_on_a_rest_day_moves_to_the_next_working_day(ns):
