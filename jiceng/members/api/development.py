@@ -4,9 +4,7 @@ services do the work. ID numbers and mobiles are always masked here."""
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
@@ -202,13 +200,6 @@ def _detail(request, applicant):
     return applicant
 
 
-def _branch_arg(request, org_id: int):
-    try:
-        return org_selectors.org_get(request.user, org_id)
-    except Http404 as exc:
-        raise ValidationError({"branch": [_("党组织不存在或不在您的管辖范围内")]}) from exc
-
-
 def _step_number(step: str) -> int:
     found = rules.step_for(step)
     if found is None:
@@ -236,7 +227,7 @@ def applicant_list(request, filters: Query[ApplicantQuery]):
 def applicant_create(request, payload: ApplicantIn):
     """登记入党申请 (step 1). The same person with an open file, or already a member → 409."""
     data = payload.dict()
-    branch = _branch_arg(request, data.pop("branch"))
+    branch = org_selectors.org_for_field(request.user, data.pop("branch"), "branch")
     applicant = services.applicant_create(request.user, branch=branch, **data)
     return Status(201, _detail(request, applicant))
 

@@ -194,12 +194,6 @@ def stats(actor, *, org: int | None = None, year: int | None = None, day: date |
     }
 
 
-def branches_for_new(actor) -> QuerySet[Org]:
-    """Branches where the actor may register applications."""
-    return scope.visible(actor, "members.add_applicant", Org.objects.filter(kind="branch", is_active=True)).order_by(
-        "path")
-
-
 def ledger_orgs(actor) -> QuerySet[Org]:
     """Organizations whose files the actor may narrow the ledger to (党小组 hold no files)."""
     return scope.visible(actor, VIEW, Org.objects.exclude(kind="group").filter(is_active=True)).order_by("path")

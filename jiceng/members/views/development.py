@@ -26,12 +26,8 @@ VIEW = "members.view_applicant"
 
 
 def _require_view(request):
-    if not scope.permissions(request.user) & {VIEW, "*"}:
+    if not scope.holds(request.user, VIEW):
         raise PermissionDenied(_("您没有查看发展党员台账的权限。"))
-
-
-def _may(request, perm: str) -> bool:
-    return bool(scope.permissions(request.user) & {perm, "*"})
 
 
 @login_required
@@ -44,7 +40,7 @@ def ledger(request):
     return render(request, "members/development/ledger.html", {
         "form": form, "page": page, "rows": selectors.ledger_rows(page.object_list),
         "filtering": any(v for v in vars(filters).values()), "today": services.roll.today(),
-        "can_add": _may(request, services.ADD), "segments": rules.stage_segments(),
+        "can_add": scope.holds(request.user, services.ADD), "segments": rules.stage_segments(),
     })
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from jiceng.core.forms import DATE
 from jiceng.core.models import Org
 from jiceng.core.rules import COMMITTEES
+from jiceng.core.selectors.orgs import branches_where
 from jiceng.members.models import ApplicantOutcome, DuesCategory, Education, MemberStatus, Stage
 from jiceng.members.rules import development as rules
 from jiceng.members.selectors import development as selectors
@@ -64,7 +65,7 @@ class ApplicantForm(forms.Form):
 
     def __init__(self, *args, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["branch"].queryset = selectors.branches_for_new(actor)
+        self.fields["branch"].queryset = branches_where(actor, "members.add_applicant")
         _select(self)
 
 
