@@ -7,10 +7,11 @@ import re
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from jiceng.core import audit, scope
+from jiceng.core.errors import Conflict
 from jiceng.core.models import CalendarDay, CalendarYear
 from jiceng.core.workdays import forget_entered
 
@@ -145,7 +146,11 @@ def calendar_year_set(actor, *, year: int, days: list[Entry], source: str = "") 
         existing.save(update_fields=["source"])
         entered = existing
     else:
-        entered = CalendarYear.objects.create(year=year, source=source)
+        try:
+            with transaction.atomic():
+                entered = CalendarYear.objects.create(year=year, source=source)
+        except IntegrityError as exc:  # another administrator entered the same year a moment ago
+            raise Conflict({"year": [_("%(y)d年的放假安排刚刚已由他人录入，请刷新后再修改") % {"y": year}]}) from exc
     CalendarDay.objects.bulk_create(
         CalendarDay(year=entered, date=day, is_workday=is_workday, name=name) for day, is_workday, name in days)
     after = {day: (is_workday, name) for day, is_workday, name in days}

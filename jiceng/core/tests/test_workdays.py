@@ -353,3 +353,25 @@ def test_a_schedule_written_as_runs_of_days_reads_back_unchanged():
     text = schedule_to_text(schedule)
     assert "2026-02-15~2026-02-23 休 春节" in text.splitlines()
     assert schedule_from_text(2026, text) == [(d.date, d.is_workday, d.name) for d in schedule]
+
+
+def test_entering_a_year_another_administrator_just_entered_is_a_conflict_not_a_500(monkeypatch):
+    from datetime import date as day
+
+    from jiceng.core.errors import Conflict
+    from jiceng.core.models import CalendarYear
+    from jiceng.core.services import calendar as calendar_services
+
+    entered = CalendarYear.objects.create(year=2098)
+    real = CalendarYear.objects.select_for_update
+
+    class LateView:  # the row appears between this service's look-up and its insert
+        def filter(self, **kw):
+            return CalendarYear.objects.none()
+
+    monkeypatch.setattr(CalendarYear.objects, "select_for_update", lambda: LateView())
+    with pytest.raises(Conflict):
+        calendar_services.calendar_year_set(SYSTEM, year=2098, days=[(day(2098, 1, 1), False, "元旦")])
+    monkeypatch.setattr(CalendarYear.objects, "select_for_update", real)
+    assert CalendarYear.objects.get(year=2098) == entered
+    assert not entered.days.exists()
