@@ -309,7 +309,8 @@ def applicant_stop(actor, *, applicant: Applicant, on: date | None, reason: str)
 def step_documents_add(actor, *, step: ApplicantStep, documents) -> list[StepDocument]:
     """Attach documents to a recorded step (申请书, 思想汇报, 政审材料 …)."""
     scope.require(actor, CHANGE, step.applicant)
-    files = checks.clean_documents(documents)
+    step = ApplicantStep.objects.select_for_update().select_related("applicant__branch").get(pk=step.pk)
+    files = checks.clean_documents(documents)  # the count below holds while the step is locked
     if not files:
         raise ValidationError({"documents": [_("请选择要上传的文件")]})
     if step.documents.count() + len(files) > checks.MAX_FILES:
