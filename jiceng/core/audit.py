@@ -29,13 +29,17 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
+def user_of(actor):
+    """The ``User`` behind an actor, or None for a system actor or an anonymous one."""
+    return actor if getattr(actor, "pk", None) is not None and not getattr(actor, "is_system", False) else None
+
+
 def record(actor, action: str, obj: Model | None = None, *, node_path: str = "", summary: dict | None = None,
            object_repr: str = "") -> AuditEvent:
     if obj is not None and not node_path:
         node_path = getattr(obj, "path", "") or ""
-    is_user = getattr(actor, "pk", None) is not None and not getattr(actor, "is_system", False)
     return AuditEvent.objects.create(
-        actor=actor if is_user else None,
+        actor=user_of(actor),
         actor_label=str(getattr(actor, "username", "") or "anonymous"),
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",

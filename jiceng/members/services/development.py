@@ -16,10 +16,8 @@ from django.utils.translation import gettext as _
 
 from jiceng.core import audit, crypto, scope
 from jiceng.core.errors import Conflict
-from jiceng.core.identity import InvalidIdNumber, parse_resident_id
 from jiceng.core.models import Org
 from jiceng.core.pinyin import initials
-from jiceng.core.validators import normalize_mobile
 from jiceng.members.models import (
     Applicant,
     ApplicantOutcome,
@@ -68,21 +66,7 @@ def _exception(actor, applicant: Applicant, refusals: list[checks.Refusal], reas
 
 
 def _identity(name: str, id_number: str, phone: str, applied_on: date | None, errors: dict):
-    name = (name or "").strip()
-    if not name:
-        errors.setdefault("name", []).append(_("请填写姓名"))
-    elif len(name) > 50:
-        errors.setdefault("name", []).append(_("姓名不能超过50个字"))
-    parsed = None
-    try:
-        parsed = parse_resident_id(id_number, today=roll.today())
-    except InvalidIdNumber as exc:
-        errors.setdefault("id_number", []).append(str(exc))
-    mobile = ""
-    if phone:
-        mobile = normalize_mobile(phone) or ""
-        if not mobile:
-            errors.setdefault("phone", []).append(_("手机号应为 11 位数字、以 1 开头、第二位为 3–9，请核对"))
+    name, parsed, mobile = roll.person_clean(name, id_number, phone, errors, roll.today())
     if applied_on is None:
         errors.setdefault("applied_on", []).append(_("请填写递交申请日期"))
     elif applied_on > roll.today():
@@ -126,15 +110,11 @@ def applicant_create(actor, *, branch: Org, name: str, id_number: str, applied_o
     step = ApplicantStep.objects.create(
         applicant=applicant, number=1, done_on=applied_on, responsible=(responsible or "")[:100], note=note or "",
         data={"category": category, "received_by": (received_by or "").strip()[:100]},
-        recorded_by=_user(actor))
+        recorded_by=audit.user_of(actor))
     checks.save_documents(step, files)
     audit.record(actor, "applicant.create", applicant, node_path=branch.path,
                  summary={"branch": branch.name, "applied_on": applied_on})
     return applicant
-
-
-def _user(actor):
-    return actor if getattr(actor, "pk", None) is not None and not getattr(actor, "is_system", False) else None
 
 
 def _locked(applicant: Applicant) -> Applicant:
@@ -173,7 +153,7 @@ def applicant_step(actor, *, applicant: Applicant, number: int, done_on: date | 
     row = ApplicantStep.objects.create(
         applicant=applicant, number=step.number, done_on=done_on, responsible=(responsible or "").strip()[:100],
         note=note or "", data=cleaned, exception_reason=(exception_reason or "").strip() if excepted else "",
-        recorded_by=_user(actor))
+        recorded_by=audit.user_of(actor))
     checks.save_documents(row, files)
     _advance(actor, applicant, step, row, cleaned)
     summary = {"number": step.number, "step": str(step.name), "done_on": done_on}

@@ -55,16 +55,9 @@ def _check_branch(branch: Org | None, errors: dict) -> None:
         errors.setdefault("branch", []).append(_("党员组织关系应在有效的党支部（不能是党委、党总支或党小组）"))
 
 
-def member_clean(*, name: str, id_number: str, branch: Org | None, joined_on: date | None, phone: str = "",
-                 category: str = DuesCategory.IN_SERVICE, status: str = MemberStatus.FULL,
-                 full_on: date | None = None, sex: str | None = None, birth_date: date | None = None,
-                 ethnicity: str = "汉族", education: str = "", work_unit: str = "", job_title: str = "",
-                 residence: Area | None = None, party_group: Org | None = None, is_cadre: bool = False,
-                 note: str = "", day: date | None = None) -> dict:
-    """Validate the fields of a new member; return them normalized, or raise a field-level
-    ``ValidationError`` (every problem at once). No database access except what callers passed in."""
-    day = day or today()
-    errors: dict[str, list] = {}
+def person_clean(name: str, id_number: str, phone: str, errors: dict, day: date) -> tuple:
+    """Name, ID number (GB 11643) and optional mobile of a person record: ``(name, ResidentId | None,
+    mobile)``, adding field errors to ``errors``. Shared by the roll and member development."""
     name = (name or "").strip()
     if not name:
         errors.setdefault("name", []).append(_("请填写姓名"))
@@ -75,16 +68,30 @@ def member_clean(*, name: str, id_number: str, branch: Org | None, joined_on: da
         parsed = parse_resident_id(id_number, today=day)
     except InvalidIdNumber as exc:
         errors.setdefault("id_number", []).append(str(exc))
-    if parsed:
-        if sex and sex != parsed.sex:
-            errors.setdefault("sex", []).append(_("性别与身份证号不一致（身份证号第17位：奇数为男，偶数为女）"))
-        if birth_date and birth_date != parsed.birth_date:
-            errors.setdefault("birth_date", []).append(_("出生日期与身份证号不一致"))
     mobile = ""
     if phone:
         mobile = normalize_mobile(phone) or ""
         if not mobile:
             errors.setdefault("phone", []).append(_("手机号应为 11 位数字、以 1 开头、第二位为 3–9，请核对"))
+    return name, parsed, mobile
+
+
+def member_clean(*, name: str, id_number: str, branch: Org | None, joined_on: date | None, phone: str = "",
+                 category: str = DuesCategory.IN_SERVICE, status: str = MemberStatus.FULL,
+                 full_on: date | None = None, sex: str | None = None, birth_date: date | None = None,
+                 ethnicity: str = "汉族", education: str = "", work_unit: str = "", job_title: str = "",
+                 residence: Area | None = None, party_group: Org | None = None, is_cadre: bool = False,
+                 note: str = "", day: date | None = None) -> dict:
+    """Validate the fields of a new member; return them normalized, or raise a field-level
+    ``ValidationError`` (every problem at once). No database access except what callers passed in."""
+    day = day or today()
+    errors: dict[str, list] = {}
+    name, parsed, mobile = person_clean(name, id_number, phone, errors, day)
+    if parsed:
+        if sex and sex != parsed.sex:
+            errors.setdefault("sex", []).append(_("性别与身份证号不一致（身份证号第17位：奇数为男，偶数为女）"))
+        if birth_date and birth_date != parsed.birth_date:
+            errors.setdefault("birth_date", []).append(_("出生日期与身份证号不一致"))
     _check_branch(branch, errors)
     if party_group is not None and (party_group.kind != "group" or branch is None
                                     or party_group.parent_id != branch.pk):
@@ -134,9 +141,8 @@ def member_build(cleaned: dict) -> Member:
 
 
 def _event(member: Member, actor, kind: str, text: str, *, on: date | None = None, data: dict | None = None):
-    is_user = getattr(actor, "pk", None) is not None and not getattr(actor, "is_system", False)
     return MemberEvent(member=member, kind=kind, on=on or today(), text=text[:300], data=data or {},
-                       actor=actor if is_user else None, actor_label=str(getattr(actor, "username", "")))
+                       actor=audit.user_of(actor), actor_label=str(getattr(actor, "username", "")))
 
 
 def member_event(member: Member, actor, kind: str, text: str, *, on: date | None = None,
