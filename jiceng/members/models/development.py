@@ -62,6 +62,9 @@ class Applicant(PersonalNumbers, models.Model):
         ordering = ["branch", "-applied_on", "id"]
         permissions = [("except_development", _("登记发展党员特殊情况（例外）"))]
         indexes = [models.Index(fields=["branch", "outcome", "stage"], name="applicant_branch_stage")]
+        constraints = [  # one open file per person, even when two offices register them at once
+            models.UniqueConstraint(fields=["id_index"], condition=Q(outcome="open"), name="applicant_one_open_file"),
+        ]
 
     def __str__(self):
         return self.name

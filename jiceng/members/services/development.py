@@ -11,7 +11,7 @@ import os
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from jiceng.core import audit, crypto, scope
@@ -106,7 +106,11 @@ def applicant_create(actor, *, branch: Org, name: str, id_number: str, applied_o
                           last_step=1, stage=rules.APPLICANT)
     applicant.set_id_number(parsed.number)
     applicant.set_phone(mobile)
-    applicant.save()
+    try:
+        with transaction.atomic():
+            applicant.save()
+    except IntegrityError as exc:  # registered by someone else since the check above
+        raise Conflict({"id_number": [_("此人已有正在进行的发展党员档案")]}) from exc
     step = ApplicantStep.objects.create(
         applicant=applicant, number=1, done_on=applied_on, responsible=(responsible or "")[:100], note=note or "",
         data={"category": category, "received_by": (received_by or "").strip()[:100]},

@@ -255,3 +255,14 @@ def test_an_exception_reason_on_a_step_that_breaks_no_rule_is_refused(ns, person
                            data={"talker": "张"}, exception_reason="无")
     assert "exception_reason" in exc.value.message_dict
     assert snapshot(applicant) == before
+
+
+def test_a_second_open_file_for_the_same_person_is_refused_by_the_database_too(ns):
+    from django.db import IntegrityError, transaction
+
+    first = new_applicant(ns)
+    twin = Applicant.objects.get(pk=first.pk)
+    twin.pk = None
+    with pytest.raises(IntegrityError), transaction.atomic():
+        twin.save()
+    assert Applicant.objects.count() == 1
