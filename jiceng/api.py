@@ -10,11 +10,14 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
+from jiceng.centers.api import router as centers_router
 from jiceng.core.api import router as core_router
 from jiceng.core.api_calendar import router as calendar_router
 from jiceng.core.api_jobs import router as jobs_router
 from jiceng.core.errors import Conflict
+from jiceng.dues.api import router as dues_router
 from jiceng.members.api import router as members_router
+from jiceng.orglife.api import router as orglife_router
 
 
 class BearerToken(HttpBearer):
@@ -85,3 +88,6 @@ api.add_router("/", core_router)
 api.add_router("/", jobs_router)
 api.add_router("/", calendar_router)
 api.add_router("/", members_router)
+api.add_router("/", orglife_router)
+api.add_router("/", dues_router)
+api.add_router("/", centers_router)

@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "ninja",
     "jiceng.core",
     "jiceng.members",
+    "jiceng.orglife",
+    "jiceng.dues",
+    "jiceng.centers",
 ]
 
 MIDDLEWARE = [

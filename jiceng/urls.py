@@ -14,5 +14,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("jiceng.members.urls")),
+    path("", include("jiceng.orglife.urls")),
+    path("", include("jiceng.dues.urls")),
+    path("", include("jiceng.centers.urls")),
     path("", include("jiceng.core.urls")),
 ]

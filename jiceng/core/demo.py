@@ -178,6 +178,6 @@ def load_demo(out=None) -> list[tuple[str, str, str]]:
         made = builder.build()
         rows = builder.accounts(made)
         for step in registry.demo_steps():
-            step(builder.actor, made, builder.out)
+            rows += step(builder.actor, made, builder.out) or []
         return rows
 

@@ -55,7 +55,8 @@ _demo_steps: list[tuple[int, Callable]] = []
 
 def register_demo(step: Callable, order: int = 100) -> None:
     """A step of ``load_demo`` contributed by an app: ``step(actor, made, out)`` runs after the core's
-    demo in the same transaction; ``made`` maps each demo street code to its organizations."""
+    demo in the same transaction; ``made`` maps each demo street code to its organizations. A step may
+    return demo account rows ``(username, role name, scope name)`` to print with the others."""
     _demo_steps.append((order, step))
 
 

@@ -64,6 +64,7 @@ class MembersConfig(AppConfig):
         registry.register_audit_actions({
             "member.create": _("登记党员"), "member.update": _("修改党员信息"), "member.import": _("导入党员名册"),
             "member.export": _("导出党员名册"), "member.status": _("变更党籍状态"),
+            "member.link_user": _("关联党员本人账号"),
             "member.discipline": _("登记党纪处分"), "member.unmask": _("查看完整身份证号和手机号"),
             "applicant.create": _("登记入党申请"), "applicant.step": _("记录发展步骤"),
             "applicant.exception": _("登记发展例外情形"), "applicant.export": _("导出发展党员台账"),

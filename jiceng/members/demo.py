@@ -8,13 +8,16 @@ from datetime import date, timedelta
 
 from faker import Faker
 
+from jiceng.core.demo import PASSWORD
 from jiceng.core.identity import check_character
-from jiceng.core.models import Org
+from jiceng.core.models import Org, Role
 from jiceng.core.models.orgs import PostTitle
 from jiceng.core.periods import add_years
+from jiceng.core.services.accounts import grant_create, user_create
 from jiceng.core.services.orgs import post_assign
+from jiceng.members.models import Member, MemberStatus
 from jiceng.members.rules.organization import committee_required
-from jiceng.members.services.roll import member_bulk_create, member_clean, today
+from jiceng.members.services.roll import member_bulk_create, member_clean, member_link_user, today
 
 CATEGORIES = ["in_service"] * 11 + ["retired"] * 6 + ["self_employed", "annual_salary", "unemployed", "student",
                                                     "farmer", "relief"]
@@ -78,3 +81,15 @@ def load_members_demo(actor, made: dict, out) -> None:
                                 term_start=branch.term_started_on or day)
         out(f"生成 {working.area.name} 的党员名册（{len(rows)} 人）…")
         member_bulk_create(actor, rows, source="演示数据")
+    return [member_account(actor, made["110106015"]["first_branch"])]
+
+
+def member_account(actor, branch: Org) -> tuple[str, str, str]:
+    """The demo account ``member``: a full member of the demo branch signed in as themself."""
+    member = Member.objects.filter(branch=branch, status=MemberStatus.FULL).order_by("pk").first()
+    user = user_create(actor, username="member", display_name=f"{branch.name} {member.name}", password=PASSWORD,
+                       mobile="13800000099", is_demo=True)
+    role = Role.objects.get(code="party_member")
+    grant_create(actor, user=user, role=role, org=branch)
+    member_link_user(actor, member=member, user=user)
+    return ("member", role.name, branch.name)

@@ -122,6 +122,9 @@ class Member(PersonalNumbers, models.Model):
                                    on_delete=models.SET_NULL, related_name="reported_members")
     dues_paid_through = models.DateField(_("党费交至"), null=True, blank=True,
                                          help_text=_("月份（取该月1日）；党费模块上线后由台账推算"))
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("登录账号"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="party_member",
+                                help_text=_("党员本人的账号：我的会议、我的学习、我的党费"))
     note = models.TextField(_("备注"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)

@@ -106,3 +106,10 @@ def member_timeline(actor, member: Member) -> QuerySet[MemberEvent]:
 
 def member_disciplines(member: Member):
     return list(member.disciplines.all())
+
+
+def member_of_user(user) -> Member | None:
+    """The member record of a signed-in party member themself (no grant needed: it is their own)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Member.objects.select_related("branch", "party_group").filter(user=user).first()

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OrglifeConfig(AppConfig):
+    name = "jiceng.orglife"
+    label = "orglife"
+    verbose_name = _("组织生活")

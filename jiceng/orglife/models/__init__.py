@@ -1,0 +1,3 @@
+from jiceng.orglife.models.meetings import Audience, Meeting, MeetingKind, MeetingStatus, Period
+
+__all__ = ["Audience", "Meeting", "MeetingKind", "MeetingStatus", "Period"]
