@@ -59,6 +59,11 @@ class Meeting(models.Model):
     host = models.CharField(_("主持人"), max_length=40, blank=True)
     recorder = models.CharField(_("记录人"), max_length=40, blank=True)
     status = models.CharField(_("状态"), max_length=12, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED)
+    checkin_code = models.CharField(_("签到码"), max_length=8, blank=True)
+    minutes = models.TextField(_("会议记录"), blank=True)
+    resolutions = models.TextField(_("决议"), blank=True)
+    cancel_reason = models.CharField(_("取消原因"), max_length=200, blank=True)
+    notified_at = models.DateTimeField(_("通知时间"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
@@ -68,6 +73,13 @@ class Meeting(models.Model):
         verbose_name = _("组织生活会议")
         verbose_name_plural = _("组织生活会议")
         indexes = [models.Index(fields=["org", "starts_at"]), models.Index(fields=["kind", "starts_at"])]
+        permissions = [("attend_meeting", _("参加组织生活（我的会议）"))]
 
     def __str__(self):
         return f"{self.org} {self.kind} {self.topic}"
+
+
+MeetingKind.scope_view_perm = "orglife.view_meetingkind"
+Meeting.scope_org_field = "org__path"
+Meeting.scope_area_field = "org__area__path"
+Meeting.scope_view_perm = "orglife.view_meeting"
