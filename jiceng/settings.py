@@ -235,3 +235,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("JICENG_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Dues (RULES §3, 中组发〔2008〕3号) ---------------------------------------------------------
+DUES_BACKPAY_MONTHS = int(env("JICENG_DUES_BACKPAY_MONTHS", "6"))  # 补交 normally ≤ 6 months
+DUES_PREPAY_MONTHS = int(env("JICENG_DUES_PREPAY_MONTHS", "3"))  # 预交, default ≤ 3 months
+DUES_DEDUCT_CONTRIBUTIONS = env_bool("JICENG_DUES_DEDUCT_CONTRIBUTIONS", True)  # social insurance, housing fund
+DUES_PAYMENT_ADAPTER = env("JICENG_DUES_PAYMENT_ADAPTER", "jiceng.dues.payments.ManualConfirmation")

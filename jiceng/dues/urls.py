@@ -1,3 +1,7 @@
+from jiceng.dues.views import calculator
+
 app_name = "dues"
 
-urlpatterns: list = []
+urlpatterns = [
+    *calculator.urlpatterns,
+]

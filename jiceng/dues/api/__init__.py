@@ -1,0 +1,8 @@
+"""The dues API (党费): the public calculator, and the scoped ledger, payments, fixing and arrears."""
+
+from ninja import Router
+
+from jiceng.dues.api import quote
+
+router = Router()
+router.add_router("/", quote.router)
