@@ -241,3 +241,7 @@ DUES_BACKPAY_MONTHS = int(env("JICENG_DUES_BACKPAY_MONTHS", "6"))  # 补交 norm
 DUES_PREPAY_MONTHS = int(env("JICENG_DUES_PREPAY_MONTHS", "3"))  # 预交, default ≤ 3 months
 DUES_DEDUCT_CONTRIBUTIONS = env_bool("JICENG_DUES_DEDUCT_CONTRIBUTIONS", True)  # social insurance, housing fund
 DUES_PAYMENT_ADAPTER = env("JICENG_DUES_PAYMENT_ADAPTER", "jiceng.dues.payments.ManualConfirmation")
+
+# --- Centers: photos and room reservations --------------------------------------------------
+CENTER_PHOTO_MAX_KB = int(env("JICENG_CENTER_PHOTO_MAX_KB", "2048"))
+ROOM_RESERVATION_DAYS_AHEAD = int(env("JICENG_ROOM_RESERVATION_DAYS_AHEAD", "60"))

@@ -14,6 +14,7 @@ BUILTIN_ROLES = [
     ("grid_worker", _("网格员"), RoleDuty.NONE, _("网格员、街巷长、小巷管家")),
     ("dept_handler", _("部门办理人"), RoleDuty.NONE, _("职能部门的办理人员")),
     ("instructor", _("党建指导员"), RoleDuty.NONE, _("派驻两新组织的党建指导员")),
+    ("center_staff", _("党群服务中心工作人员"), RoleDuty.NONE, _("管理中心的功能室、服务清单、坐班与预约")),
     ("party_member", _("党员"), RoleDuty.NONE, _("普通党员")),
     ("system_admin", _("系统管理员"), RoleDuty.SYSTEM, _("账号、组织与区划的维护；不能授权、不能查审计")),
     ("security_officer", _("安全管理员"), RoleDuty.SECURITY, _("角色授权与账号解锁；不能维护业务数据")),
