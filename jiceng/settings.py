@@ -227,6 +227,12 @@ TRANSFER_LETTER_MONTHS = int(env("JICENG_TRANSFER_LETTER_MONTHS", "3"))  # 介�
 WORKER_HEARTBEAT_SECONDS = int(env("JICENG_WORKER_HEARTBEAT_SECONDS", "15"))
 WORKER_STALE_SECONDS = int(env("JICENG_WORKER_STALE_SECONDS", "120"))
 
+# --- Orglife compliance (RULES §2): the period in which a branch is set up ("exempt" or "due" pro
+# rata); how many days before a period's end an unmet rule shows as due soon; the study goal ----
+COMPLIANCE_FIRST_PERIOD = env("JICENG_COMPLIANCE_FIRST_PERIOD", "exempt")
+COMPLIANCE_DUE_SOON_DAYS = int(env("JICENG_COMPLIANCE_DUE_SOON_DAYS", "10"))
+STUDY_GOAL_PERCENT = int(env("JICENG_STUDY_GOAL_PERCENT", "80"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

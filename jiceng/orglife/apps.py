@@ -6,3 +6,8 @@ class OrglifeConfig(AppConfig):
     name = "jiceng.orglife"
     label = "orglife"
     verbose_name = _("组织生活")
+
+    def ready(self):
+        from jiceng.orglife import setup_compliance
+
+        setup_compliance.register()

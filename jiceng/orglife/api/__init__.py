@@ -2,4 +2,8 @@
 
 from ninja import Router
 
+from jiceng.orglife.api import compliance, study
+
 router = Router()
+router.add_router("", compliance.router)
+router.add_router("", study.router)

@@ -1,0 +1,375 @@
+"""The compliance engine: which branches held the organizational life the rules ask for (RULES §2).
+
+For any organization the actor sees, the 党支部 below it are evaluated in a constant number of
+queries, whatever their number: the branches and their 党小组, the full members and committee posts
+per branch, and the held meetings counted per (organization, kind, local month) with one
+``GROUP BY``. Everything else is Python over those rows (``rules.compliance``). Nothing is
+precomputed, so there is no rollup to drift from the meetings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.conf import settings
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from jiceng.core import scope
+from jiceng.core.models import Org, Post
+from jiceng.core.paths import ancestors
+from jiceng.members.models import Member
+from jiceng.orglife.models import Meeting, MeetingKind, MeetingStatus
+from jiceng.orglife.rules import compliance as rules
+
+VIEW = "orglife.view_meeting"
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def year_bounds(year: int) -> tuple[datetime, datetime]:
+    """The first instant of ``year`` and of the next one, in the local time zone (Asia/Shanghai)."""
+    tz = timezone.get_current_timezone()
+    return datetime(year, 1, 1, tzinfo=tz), datetime(year + 1, 1, 1, tzinfo=tz)
+
+
+@dataclass(frozen=True)
+class Kind:
+    id: int
+    code: str
+    name: str
+    period: str
+    times: int
+    needs_committee: bool
+    per_group: bool
+    rule_text: str
+
+
+@dataclass
+class Branch:
+    id: int
+    name: str
+    path: str
+    established_on: date | None
+    full_members: int = 0
+    active_members: int = 0
+    committee_posts: int = 0
+    groups: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def has_committee(self) -> bool:
+        return rules.committee_exists(full_members=self.full_members, committee_posts=self.committee_posts)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One (branch or 党小组, kind, period) with the meetings held and the state of the rule."""
+
+    branch_id: int
+    kind: Kind
+    span: rules.Span
+    held: int
+    required: int | None
+    state: str
+    group: tuple[int, str] | None = None
+
+    @property
+    def label(self) -> str:
+        return str(rules.STATE_LABELS[self.state])
+
+    @property
+    def sign(self) -> str:
+        return rules.STATE_SIGNS[self.state]
+
+
+def kinds() -> list[Kind]:
+    return [Kind(k.id, k.code, k.name, k.period, k.times, k.needs_committee, k.per_group, k.rule_text)
+            for k in MeetingKind.objects.filter(is_active=True).order_by("order", "id")]
+
+
+def org_get(actor, org_id) -> Org:
+    """An organization the actor sees with the meetings permission; out of scope reads as missing (404)."""
+    return scope.get_or_404(actor, VIEW, Org.objects.select_related("parent"), pk=org_id)
+
+
+def orgs_below(actor, node: Org | None = None) -> QuerySet[Org]:
+    """The active branches and 党小组 the actor sees (in ``node``'s subtree when given)."""
+    qs = Org.objects.filter(kind__in=("branch", "group"), is_active=True)
+    if node is not None:
+        qs = qs.filter(path__subtree=node.path)
+    return scope.visible(actor, VIEW, qs)
+
+
+def branch_facts(orgs: QuerySet[Org], year: int) -> dict[int, Branch]:
+    """The branches among ``orgs`` (a queryset from ``orgs_below``) with the facts the rules need:
+    their 党小组, full and active members, committee posts held during ``year``. Three queries."""
+    branches: dict[int, Branch] = {}
+    groups: list[tuple[int, int, str]] = []
+    for pk, name, path, kind, parent_id, established in orgs.values_list(
+            "pk", "name", "path", "kind", "parent_id", "established_on").order_by("path"):
+        if kind == "branch":
+            branches[pk] = Branch(pk, name, path, established)
+        else:
+            groups.append((parent_id, pk, name))
+    for parent_id, pk, name in groups:
+        if parent_id in branches:
+            branches[parent_id].groups.append((pk, name))
+    ids = orgs.filter(kind="branch").values("pk")
+    for branch_id, full, active in (Member.objects.filter(branch_id__in=ids).values_list("branch_id").annotate(
+            full=Count("pk", filter=Q(status="full")),
+            active=Count("pk", filter=Q(status__in=("full", "probationary")))).order_by()):
+        branches[branch_id].full_members, branches[branch_id].active_members = full, active
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    posts = (Post.objects.filter(org_id__in=ids, title__in=rules.COMMITTEE_POST_TITLES, term_start__lte=end)
+             .filter(Q(term_end__isnull=True) | Q(term_end__gte=start))
+             .values_list("org_id").annotate(n=Count("pk")).order_by())
+    for org_id, n in posts:
+        branches[org_id].committee_posts = n
+    return branches
+
+
+def local_month(field: str, year: int) -> Case:
+    """The local (Asia/Shanghai) month of a timestamp in ``year`` as comparisons with the month
+    boundaries: native on every database (SQLite's time-zone extraction calls Python per row)."""
+    tz = timezone.get_current_timezone()
+    bounds = [datetime(year, m + 1, 1, tzinfo=tz) for m in range(1, 12)]
+    return Case(*(When(**{f"{field}__lt": bound}, then=Value(m)) for m, bound in enumerate(bounds, start=1)),
+                default=Value(12), output_field=IntegerField())
+
+
+def held_counts(orgs: QuerySet[Org], year: int) -> dict[tuple[int, int, int], int]:
+    """Held meetings of ``orgs`` per (organization, kind id, local month) in ``year``: one GROUP BY."""
+    start, end = year_bounds(year)
+    rows = (Meeting.objects.filter(org_id__in=orgs.values("pk"), status=MeetingStatus.HELD,
+                                   starts_at__gte=start, starts_at__lt=end)
+            .annotate(month=local_month("starts_at", year)).values_list("org_id", "kind_id", "month")
+            .annotate(n=Count("pk")).order_by())
+    return {(org_id, kind_id, month): n for org_id, kind_id, month, n in rows}
+
+
+def evaluate_orgs(orgs: QuerySet[Org], year: int, *, day: date, kind_list: list[Kind] | None = None
+                  ) -> tuple[dict[int, Branch], dict[int, list[Cell]]]:
+    """The branches among ``orgs`` and their cells: four queries plus the kinds."""
+    branches = branch_facts(orgs, year)
+    return branches, evaluate(branches, kind_list or kinds(), held_counts(orgs, year), year, day=day)
+
+
+def evaluate(branches: dict[int, Branch], kind_list: list[Kind], counts: dict, year: int, *, day: date,
+             first_period: str | None = None, due_soon_days: int | None = None) -> dict[int, list[Cell]]:
+    """Every cell of every branch for ``year`` as of ``day``: the rules applied to the counted rows."""
+    first_period = first_period or settings.COMPLIANCE_FIRST_PERIOD
+    soon = settings.COMPLIANCE_DUE_SOON_DAYS if due_soon_days is None else due_soon_days
+    spans = {k.code: rules.spans_of_year(k.period, year) for k in kind_list}
+    out: dict[int, list[Cell]] = {}
+    for branch in branches.values():
+        cells = out[branch.id] = []
+        has_committee = branch.has_committee
+        for kind in kind_list:
+            if not spans[kind.code] or not rules.applies(needs_committee=kind.needs_committee, per_group=kind.per_group,
+                                                          has_committee=has_committee, groups=len(branch.groups)):
+                continue
+            holders = branch.groups if kind.per_group else [None]
+            for span in spans[kind.code]:
+                required = rules.required_times(times=kind.times, span=span, established_on=branch.established_on,
+                                                first_period=first_period)
+                for group in holders:
+                    org_id = group[0] if group else branch.id
+                    months = span.months
+                    held = (counts.get((org_id, kind.id, months[0]), 0) if len(months) == 1
+                            else sum(counts.get((org_id, kind.id, m), 0) for m in months))
+                    state = rules.cell_state(held=held, required=required, span=span, today=day,
+                                             due_soon_days=soon)
+                    cells.append(Cell(branch.id, kind, span, held, required, state, group))
+    return out
+
+
+@dataclass
+class Tally:
+    met: int = 0
+    missing: int = 0
+    due_soon: int = 0
+    open: int = 0
+
+    def add(self, state: str) -> None:
+        if state == rules.MET:
+            self.met += 1
+        elif state == rules.MISSING:
+            self.missing += 1
+        elif state == rules.DUE_SOON:
+            self.due_soon += 1
+        elif state == rules.OPEN:
+            self.open += 1
+
+    @property
+    def rate(self) -> float | None:
+        return rules.rate(self.met, self.missing)
+
+    @property
+    def percent(self) -> int | None:
+        r = self.rate
+        return None if r is None else round(r * 100)
+
+
+@dataclass
+class BranchReport:
+    org: Org
+    year: int
+    day: date
+    branch: Branch
+    kinds: list[Kind]
+    cells: list[Cell]
+    meetings: list[Meeting]
+    tally: Tally
+
+    def cells_of(self, code: str) -> list[Cell]:
+        return [c for c in self.cells if c.kind.code == code]
+
+    def meetings_in(self, kind_id: int, month: int) -> list[Meeting]:
+        return [m for m in self.meetings if m.kind_id == kind_id and timezone.localtime(m.starts_at).month == month]
+
+
+def branch_report(actor, org_id, year: int, *, day: date | None = None) -> BranchReport:
+    """One branch's year: its cells (per kind and period) and its meetings (held and planned)."""
+    org = org_get(actor, org_id)
+    if org.kind != "branch":
+        from django.http import Http404
+
+        raise Http404
+    day = day or today()
+    kind_list = kinds()
+    branches, cells = evaluate_orgs(orgs_below(actor, org), year, day=day, kind_list=kind_list)
+    branch, cells = branches[org.pk], cells[org.pk]
+    start, end = year_bounds(year)
+    meetings = list(Meeting.objects.filter(org_id__in=[org.pk, *(g for g, _n in branch.groups)],
+                                           starts_at__gte=start, starts_at__lt=end)
+                    .exclude(status=MeetingStatus.CANCELLED).select_related("kind", "org").order_by("starts_at", "pk"))
+    tally = Tally()
+    for cell in cells:
+        tally.add(cell.state)
+    return BranchReport(org, year, day, branch, kind_list, cells, meetings, tally)
+
+
+@dataclass
+class HeatRow:
+    branch: Branch
+    months: list[Tally]
+    total: Tally
+
+
+@dataclass
+class Heat:
+    node: Org
+    year: int
+    day: date
+    kind: Kind | None
+    kinds: list[Kind]
+    rows: list[HeatRow]
+    total: Tally
+
+
+def street_heat(actor, org_id, year: int, *, kind_code: str = "", day: date | None = None) -> Heat:
+    """The heat table of a street (or any node): per branch and month, the rules whose period ends in
+    that month, met or not; ``kind_code`` narrows it to one kind."""
+    node = org_get(actor, org_id)
+    day = day or today()
+    kind_list = kinds()
+    chosen = next((k for k in kind_list if k.code == kind_code), None)
+    branches, cells = evaluate_orgs(orgs_below(actor, node), year, day=day, kind_list=[chosen] if chosen else kind_list)
+    rows, total = [], Tally()
+    for branch in branches.values():
+        months = [Tally() for _m in range(12)]
+        row_total = Tally()
+        for cell in cells[branch.id]:
+            months[cell.span.end.month - 1].add(cell.state)
+            row_total.add(cell.state)
+            total.add(cell.state)
+        rows.append(HeatRow(branch, months, row_total))
+    return Heat(node, year, day, chosen, kind_list, rows, total)
+
+
+@dataclass
+class ChildRate:
+    org: Org
+    branches: int
+    tally: Tally
+
+
+def district_rates(actor, org_id, year: int, *, day: date | None = None) -> tuple[Org, list[ChildRate], Tally]:
+    """Per organization directly under ``org_id`` (the streets of a district): its branches' tally."""
+    node = org_get(actor, org_id)
+    day = day or today()
+    children = {c.path: c for c in scope.visible(actor, VIEW, Org.objects.filter(parent=node, is_active=True))
+                .order_by("path")}
+    rates = {path: ChildRate(child, 0, Tally()) for path, child in children.items()}
+    branches, cells = evaluate_orgs(orgs_below(actor, node), year, day=day)
+    total = Tally()
+    for branch in branches.values():
+        line = ancestors(branch.path)
+        child = rates.get(line[node.depth]) if len(line) > node.depth else None
+        if child is None:
+            continue
+        child.branches += 1
+        for cell in cells[branch.id]:
+            child.tally.add(cell.state)
+            total.add(cell.state)
+    return node, [r for r in rates.values() if r.branches], total
+
+
+@dataclass(frozen=True)
+class Todo:
+    cell: Cell
+    branch: Branch
+
+
+def todo_list(actor, *, day: date | None = None, limit_branches: int | None = None) -> list[Todo] | None:
+    """本月计划与缺项: across the branches the actor sees, this year's missed periods and the current
+    periods not met yet (due soon first). ``None`` when the actor sees more branches than
+    ``limit_branches`` (the street and district views serve those)."""
+    day = day or today()
+    visible = scope.visible(actor, VIEW, Org.objects.filter(kind="branch", is_active=True))
+    if limit_branches is not None and visible.count() > limit_branches:
+        return None
+    branches, cells = evaluate_orgs(orgs_below(actor), day.year, day=day)
+    items = [Todo(c, branches[branch_id]) for branch_id, branch_cells in cells.items() for c in branch_cells
+             if c.state in (rules.MISSING, rules.DUE_SOON, rules.OPEN)]
+    order = {rules.DUE_SOON: 0, rules.OPEN: 1, rules.MISSING: 2}
+    items.sort(key=lambda t: (order[t.cell.state], t.cell.span.end, t.branch.path, t.cell.kind.code))
+    return items
+
+
+def missing_count(actor) -> int | None:
+    """Workbench tile: missed and due-soon periods of this year across the actor's branches."""
+    items = todo_list(actor, limit_branches=LIMIT_TILE_BRANCHES)
+    if items is None:
+        return None
+    return sum(1 for t in items if t.cell.state in (rules.MISSING, rules.DUE_SOON))
+
+
+LIMIT_TILE_BRANCHES = 600
+
+
+def record_book(actor, org_id, year: int) -> dict:
+    """全程纪实册 of a branch and a year: its report (cells), committee posts, meetings in order of kind
+    and date, attendance numbers where recorded, and study completion."""
+    from jiceng.core.selectors.orgs import post_list
+    from jiceng.orglife.selectors import study
+
+    report = branch_report(actor, org_id, year)
+    posts = [p for p in post_list(actor, report.org).order_by("title", "-term_start")
+             if p.term_end is None or p.term_end >= date(year, 1, 1)]
+    order = {k.id: i for i, k in enumerate(report.kinds)}
+    meetings = sorted((m for m in report.meetings if m.status == MeetingStatus.HELD),
+                      key=lambda m: (order.get(m.kind_id, 99), m.starts_at, m.pk))
+    rates = study.branch_rates(actor, report.org, year)
+    items = list(study.items_for_branch(report.org, year))
+    return {"report": report, "posts": posts, "meetings": meetings, "attendance": attendance(meetings),
+            "study": rates[0] if rates else None, "study_items": items,
+            "study_done": study.done_per_item(report.org, items)}
+
+
+def attendance(meetings: list[Meeting]) -> dict[int, tuple[int, int]]:
+    """(应到, 实到) per meeting where the meetings part records attendance; empty until it does."""
+    return {}
