@@ -20,7 +20,7 @@ from jiceng.core import scope
 from jiceng.core.models import Org, Post
 from jiceng.core.paths import ancestors
 from jiceng.members.models import Member
-from jiceng.orglife.models import Meeting, MeetingKind, MeetingStatus
+from jiceng.orglife.models import Attendance, AttendanceState, Meeting, MeetingKind, MeetingStatus
 from jiceng.orglife.rules import compliance as rules
 
 VIEW = "orglife.view_meeting"
@@ -371,5 +371,7 @@ def record_book(actor, org_id, year: int) -> dict:
 
 
 def attendance(meetings: list[Meeting]) -> dict[int, tuple[int, int]]:
-    """(应到, 实到) per meeting where the meetings part records attendance; empty until it does."""
-    return {}
+    """(应到, 实到) per meeting that has expected attendees recorded: one GROUP BY."""
+    rows = (Attendance.objects.filter(meeting__in=[m.pk for m in meetings]).values_list("meeting_id")
+            .annotate(expected=Count("pk"), present=Count("pk", filter=Q(state=AttendanceState.PRESENT))).order_by())
+    return {meeting_id: (expected, present) for meeting_id, expected, present in rows}

@@ -140,7 +140,7 @@ def test_the_street_and_district_views_equal_the_per_branch_computation(world):
                 if c.span.end.month == month:
                     expected.add(c.state)
             assert row.months[month - 1] == expected
-    node, children, total = engine.district_rates(SYSTEM, world.fengtai_committee.pk, 2026, day=day)
+    _node, children, total = engine.district_rates(SYSTEM, world.fengtai_committee.pk, 2026, day=day)
     assert [c.org.pk for c in children] == [world.majiabao_committee.pk]
     assert children[0].branches == len(branches)
     assert total == heat.total == children[0].tally

@@ -7,6 +7,8 @@ import pytest
 from openpyxl import load_workbook
 
 from jiceng.core.models import AuditEvent
+from jiceng.members.tests.factories import member
+from jiceng.orglife.models import Attendance
 from jiceng.orglife.tests.helpers import held
 
 pytestmark = pytest.mark.django_db
@@ -57,8 +59,12 @@ def test_a_role_without_the_permission_gets_403(world, client_for):
 
 
 def test_record_book_prints_and_exports(world, client_for):
-    held(world.grid_branch, "assembly", "2026-03-31 23:30", topic="一季度党员大会")
+    assembly = held(world.grid_branch, "assembly", "2026-03-31 23:30", topic="一季度党员大会")
     held(world.grid_group, "group", "2026-03-12 19:00", topic="三月党小组会")
+    people = [member(world.grid_branch, f"党员{n}") for n in range(3)]
+    for n, person in enumerate(people):
+        Attendance.objects.create(meeting=assembly, member=person, state="present" if n else "excused",
+                                  signed_at=assembly.starts_at if n else None)
     client = client_for("branch")
     page = client.get(f"/orglife/compliance/book/{world.grid_branch.pk}/?year=2026")
     assert page.status_code == 200
@@ -70,10 +76,14 @@ def test_record_book_prints_and_exports(world, client_for):
     workbook = load_workbook(io.BytesIO(book.content), read_only=True)
     assert workbook.sheetnames == ["基本情况", "达标情况", "会议记录", "学习情况"]
     rows = list(workbook["会议记录"].values)
-    assert [r[3] for r in rows[1:]] == ["一季度党员大会", "三月党小组会"]
+    assert [(r[3], r[8], r[9]) for r in rows[1:]] == [("一季度党员大会", 3, 2), ("三月党小组会", None, None)]
+    assert "3/2" in text
     assert AuditEvent.objects.filter(action="compliance.export").count() == before + 1
 
 
-def test_workbench_tile_counts_missing(world, client_for):
-    page = client_for("branch").get("/")
-    assert page.status_code == 200 and "三会一课达标" in page.content.decode()
+def test_workbench_tile_counts_missing(world, personas):
+    from jiceng.core import registry
+
+    tiles = {m.key: m for m in registry.modules_for(personas["branch"])}
+    assert tiles["compliance"].counter(personas["branch"]) > 0
+    assert "compliance" not in {m.key for m in registry.modules_for(personas["grid"])}
