@@ -251,3 +251,17 @@ DUES_PAYMENT_ADAPTER = env("JICENG_DUES_PAYMENT_ADAPTER", "jiceng.dues.payments.
 # --- Centers: photos and room reservations --------------------------------------------------
 CENTER_PHOTO_MAX_KB = int(env("JICENG_CENTER_PHOTO_MAX_KB", "2048"))
 ROOM_RESERVATION_DAYS_AHEAD = int(env("JICENG_ROOM_RESERVATION_DAYS_AHEAD", "60"))
+
+# --- Centers: activities and bookings (issue 7) -----------------------------------------------
+NOTIFIER = env("JICENG_NOTIFIER", "jiceng.core.notify.LogNotifier")  # class with send(phone, text, kind=)
+OTP_TTL_SECONDS = int(env("JICENG_OTP_TTL_SECONDS", "300"))
+OTP_MAX_ATTEMPTS = int(env("JICENG_OTP_MAX_ATTEMPTS", "5"))
+OTP_INTERVAL_SECONDS = int(env("JICENG_OTP_INTERVAL_SECONDS", "60"))  # between two codes to one number
+OTP_PER_PHONE_HOUR = int(env("JICENG_OTP_PER_PHONE_HOUR", "5"))
+OTP_PER_IP_HOUR = int(env("JICENG_OTP_PER_IP_HOUR", "30"))
+OTP_SHOW_CODES = env_bool("JICENG_OTP_SHOW_CODES", ENV in ("local", "test"))  # demo mode: code on the page
+RESIDENT_TOKEN_DAYS = int(env("JICENG_RESIDENT_TOKEN_DAYS", "30"))
+NO_SHOW_LIMIT = int(env("JICENG_NO_SHOW_LIMIT", "3"))  # no-shows within the window that pause booking
+NO_SHOW_WINDOW_DAYS = int(env("JICENG_NO_SHOW_WINDOW_DAYS", "90"))
+NO_SHOW_PAUSE_DAYS = int(env("JICENG_NO_SHOW_PAUSE_DAYS", "30"))
+CHECKIN_EARLY_MINUTES = int(env("JICENG_CHECKIN_EARLY_MINUTES", "60"))  # the door opens this early

@@ -45,3 +45,7 @@ class CentersConfig(AppConfig):
             "reservation.refuse": _("拒绝功能室预约"), "reservation.cancel": _("取消功能室预约"),
             "reservation.link": _("关联会议记录"), "center.export": _("导出中心统计"),
         })
+
+        from jiceng.centers import setup_activities
+
+        setup_activities.ready()

@@ -1,3 +1,14 @@
+from jiceng.centers.models.activities import (
+    Activity,
+    Audience,
+    Booking,
+    BookingStatus,
+    BuildingEmployee,
+    OneTimeCode,
+    Resident,
+    ResidentToken,
+    Session,
+)
 from jiceng.centers.models.places import (
     Center,
     CenterLevel,
@@ -13,18 +24,27 @@ from jiceng.centers.models.services import CenterService, Channel
 
 __all__ = [
     "HOLDING_STATUSES",
+    "Activity",
+    "Audience",
+    "Booking",
+    "BookingStatus",
+    "BuildingEmployee",
     "Center",
     "CenterLevel",
     "CenterNotice",
     "CenterPhoto",
     "CenterService",
     "Channel",
+    "OneTimeCode",
     "OpeningException",
     "OpeningHours",
     "Purpose",
     "ReservationStatus",
+    "Resident",
+    "ResidentToken",
     "Room",
     "RoomKind",
     "RoomReservation",
     "RotaShift",
+    "Session",
 ]

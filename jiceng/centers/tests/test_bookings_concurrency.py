@@ -1,0 +1,78 @@
+"""Hundreds pressing the button in the same second: real concurrent HTTP requests against a live
+server (threads), on whichever database the suite runs (SQLite or PostgreSQL)."""
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from jiceng.centers.models import Booking, Session
+from jiceng.centers.services.bookings import waitlist_position
+from jiceng.centers.tests import booking_helpers as h
+
+PEOPLE, PLACES, CLIENTS = 300, 30, 32
+
+
+def burst(base: str, path: str, tokens: list[str]) -> list[tuple[int, dict]]:
+    with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
+        return list(pool.map(lambda t: h.call(base, "POST", path, t), tokens))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_300_people_for_30_places_give_30_confirmed_and_a_gapless_waitlist(live_server, world):
+    act = h.activity(h.center(world), capacity=PLACES)
+    session = act.sessions.get()
+    people = h.residents(PEOPLE)
+    path = f"/api/v1/activities/{act.pk}/sessions/{session.pk}/bookings"
+    answers = burst(live_server.url, path, [raw for _r, raw in people])
+
+    statuses = sorted(code for code, _body in answers)
+    assert statuses == [201] * PLACES + [202] * (PEOPLE - PLACES)
+    positions = sorted(body["position"] for code, body in answers if code == 202)
+    assert positions == list(range(1, PEOPLE - PLACES + 1))  # no gaps, no duplicates
+    session.refresh_from_db()
+    assert (session.confirmed, session.waitlisted) == (PLACES, PEOPLE - PLACES)
+    rows = Booking.objects.filter(session=session)
+    assert rows.filter(status="confirmed").count() == PLACES
+    assert rows.values("resident").distinct().count() == rows.count() == PEOPLE  # nobody twice
+    # arrival order: the line is in the order the places were asked for, each told their own number
+    line = list(rows.filter(status="waitlisted").order_by("queue_no").values_list("pk", "queue_no", "created_at"))
+    assert [q for _pk, q, _at in line] == positions
+    assert [at for *_rest, at in line] == sorted(at for *_rest, at in line)
+    told = {body["id"]: body["position"] for code, body in answers if code == 202}
+    assert all(told[pk] == q for pk, q, _at in line)
+
+    again = burst(live_server.url, path, [raw for _r, raw in people[:20]])  # pressing twice changes nothing
+    assert {code for code, _b in again} == {409}
+    assert {body["errors"][0]["field"] for _c, body in again} == {"already_booked"}
+    assert rows.count() == PEOPLE
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cancellations_under_load_promote_exactly_one_each(live_server, world):
+    act = h.activity(h.center(world), capacity=10)
+    session = act.sessions.get()
+    people = h.residents(40)
+    path = f"/api/v1/activities/{act.pk}/sessions/{session.pk}/bookings"
+    answers = burst(live_server.url, path, [raw for _r, raw in people])
+    confirmed = [(raw, body["id"]) for (_r, raw), (code, body) in zip(people, answers, strict=True) if code == 201]
+    assert len(confirmed) == 10
+
+    # the 10 confirmed cancel while 20 newcomers press the button at the same moment
+    newcomers = h.residents(20, prefix="1390000")
+    jobs = [("DELETE", f"{path}/{bid}", raw) for raw, bid in confirmed] + [("POST", path, raw) for _r, raw in newcomers]
+    with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
+        results = list(pool.map(lambda j: h.call(live_server.url, j[0], j[1], j[2]), jobs))
+    assert [code for code, _b in results[:10]] == [200] * 10
+    assert all(code == 202 for code, _b in results[10:])  # the freed places went to those already waiting
+
+    session.refresh_from_db()
+    rows = Booking.objects.filter(session=session)
+    assert rows.filter(status="confirmed").count() == session.confirmed == 10
+    assert rows.filter(status="waitlisted").count() == session.waitlisted == 40
+    assert rows.filter(status="cancelled").count() == 10
+    assert rows.filter(promoted_at__isnull=False).count() == 10  # one promotion per cancellation
+    promoted = rows.filter(promoted_at__isnull=False).order_by("queue_no").values_list("queue_no", flat=True)
+    assert list(promoted) == list(range(1, 11))  # first in line first
+    waiting = rows.filter(status="waitlisted").order_by("queue_no")
+    assert [waitlist_position(b) for b in waiting] == list(range(1, 41))
+    assert Session.objects.get(pk=session.pk).confirmed <= session.capacity
