@@ -1,3 +1,5 @@
+from jiceng.centers.urls_activities import urlpatterns as activity_urls
+
 app_name = "centers"
 
-urlpatterns: list = []
+urlpatterns: list = [*activity_urls]
