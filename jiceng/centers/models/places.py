@@ -107,6 +107,12 @@ class CenterPhoto(models.Model):
         return self.caption or self.image.name
 
 
+for _model in (OpeningHours, OpeningException, CenterPhoto):
+    _model.scope_area_field = "center__area__path"
+    _model.scope_org_field = None
+    _model.scope_view_perm = "centers.view_center"
+
+
 class RoomKind(models.TextChoices):
     MEETING = "meeting", _("会议室")
     LIVE = "live", _("红色直播间")

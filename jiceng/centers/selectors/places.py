@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from jiceng.centers.models import Center, CenterNotice, CenterService, OpeningHours, Room, RotaShift
 from jiceng.centers.rules import DayHours, day_hours, distance_m
-from jiceng.core import scope, workdays
+from jiceng.core import paths, scope, workdays
+from jiceng.core.models import Department
 
 VIEW = "centers.view_center"
 CHANGE = "centers.change_center"
@@ -35,6 +36,7 @@ def public_center_list(*, near: tuple[float, float] | None = None, level: str = 
     if near:
         for c in centers:
             c.distance = distance_m(near[0], near[1], c.lat, c.lng) if c.lat is not None else None
+            c.distance_km = round(c.distance / 1000, 1) if c.distance is not None else None
         centers.sort(key=lambda c: (c.distance is None, c.distance or 0, c.name))
     return centers
 
@@ -110,6 +112,12 @@ def public_rooms(center: Center) -> QuerySet[Room]:
 def notices(actor, center: Center, limit: int = 30) -> QuerySet[CenterNotice]:
     scope.require(actor, VIEW, center)
     return center.notices.all()[:limit]
+
+
+def departments_for(center: Center) -> QuerySet[Department]:
+    """The departments that may sit in or provide services at ``center``: those of its area or above."""
+    return (Department.objects.filter(area__path__in=paths.ancestors(center.area.path))
+            .select_related("area").order_by("name"))
 
 
 def centers_with_rooms(actor, *, perm: str = VIEW) -> QuerySet[Center]:

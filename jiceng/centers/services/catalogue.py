@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from jiceng.centers.models import Center, CenterService, Channel
+from jiceng.centers.selectors.places import departments_for
 from jiceng.core import audit, scope
 from jiceng.core.models import Department
 from jiceng.core.spreadsheets import SheetReader, SpreadsheetError
@@ -67,10 +68,9 @@ def service_update(actor, *, service: CenterService, **data) -> CenterService:
 
 
 def _departments(center: Center) -> dict[str, Department]:
-    """Departments a service row may name: those of the center's area or above it (by name or kind)."""
-    paths = [center.area.path[:i + 1] for i, ch in enumerate(center.area.path) if ch == "/"]
+    """Names and kinds a spreadsheet row may use for the providing department."""
     found = {}
-    for dept in Department.objects.filter(area__path__in=paths).order_by("-area__depth"):
+    for dept in departments_for(center).order_by("-area__depth"):
         found.setdefault(dept.name, dept)
         found.setdefault(dept.kind, dept)
     return found
