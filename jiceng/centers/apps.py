@@ -12,6 +12,7 @@ CENTERS_ROLE_PERMISSIONS = {
     "community_secretary": [*CENTER_WRITE, "centers.add_center", *RESERVATIONS],
     "center_staff": [*CENTER_WRITE, *RESERVATIONS],
     "branch_secretary": RESERVE,  # reserves rooms for the branch (granted on the org)
+    "dept_handler": CENTER_READ,  # departments sit in on the centers' rota
 }
 
 

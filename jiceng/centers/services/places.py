@@ -7,7 +7,7 @@ import os
 from datetime import date, time
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -93,6 +93,8 @@ def center_clean(data: dict, *, actor, creating: bool) -> dict:
 
 @transaction.atomic
 def center_create(actor, **data) -> Center:
+    if scope.reach(actor, ADD).nowhere:
+        raise PermissionDenied(_("您没有新建党群服务中心的权限。"))
     clean = center_clean({"closed_on_holidays": True, "is_active": True, **data}, actor=actor, creating=True)
     if Center.objects.filter(area=clean["area"], name=clean["name"]).exists():
         raise ValidationError({"name": [_("该属地下已有同名中心")]})

@@ -1,0 +1,56 @@
+"""The public center list and a center's page in a real browser on a phone-sized screen."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from jiceng.centers.services import catalogue
+from jiceng.centers.tests import helpers as h
+from jiceng.testing import SYSTEM
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
+]
+
+
+@pytest.fixture
+def phone():
+    from playwright.sync_api import sync_playwright
+
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                    args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
+        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True,
+                                      has_touch=True)
+        yield context.new_page()
+        browser.close()
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def test_resident_finds_the_nearest_center_and_its_services_on_a_phone(transactional_db, live_server, world, phone):
+    near = h.center(world.majiabao)
+    h.room(near)
+    catalogue.service_create(SYSTEM, center=near, name="居住证办理", category="政务服务", channel="booking")
+    far = h.center(world.bajiao, name="八角街道党群服务中心")
+    far.lat, far.lng = 39.9075, 116.212
+    far.save()
+    phone.goto(f"{live_server.url}/centers/?lat=39.846&lng=116.372")
+    cards = phone.locator(".jc-center-card .jc-center-name")
+    assert cards.all_inner_texts() == ["马家堡街道党群服务中心", "八角街道党群服务中心"]
+    assert phone.locator("#centers-map .leaflet-interactive").count() == 2  # two points drawn, no tiles
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
+    cards.first.click()
+    phone.wait_for_url(f"{live_server.url}/centers/{near.pk}/")
+    assert phone.get_by_role("heading", name="今日开放").is_visible()
+    assert phone.get_by_text("居住证办理").is_visible()
+    assert phone.get_by_text("第一会议室").is_visible()
