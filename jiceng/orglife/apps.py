@@ -8,6 +8,7 @@ class OrglifeConfig(AppConfig):
     verbose_name = _("组织生活")
 
     def ready(self):
-        from jiceng.orglife import setup_compliance
+        from jiceng.orglife import setup_compliance, setup_meetings
 
         setup_compliance.register()
+        setup_meetings.register()

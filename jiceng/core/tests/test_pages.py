@@ -34,15 +34,16 @@ def test_the_workbench_shows_the_personas_scope_node(client_for, username, node_
 
 
 @pytest.mark.parametrize(("username", "tiles"), sorted({
-    "district": ["territory", "orgs", "members", "development", "transfers", "reports"],
-    "street": ["territory", "orgs", "members", "development", "transfers", "reports"],
-    "community": ["territory", "orgs", "members", "development", "transfers", "reports"],
-    "branch": ["orgs", "members", "development", "transfers"],
+    "district": ["territory", "orgs", "members", "development", "transfers", "reports", "meetings"],
+    "street": ["territory", "orgs", "members", "development", "transfers", "reports", "meetings"],
+    "community": ["territory", "orgs", "members", "development", "transfers", "reports", "meetings",
+                  "my_meetings"],
+    "branch": ["orgs", "members", "development", "transfers", "meetings", "my_meetings"],
     "grid": ["territory", "orgs", "reports"],
     "dept": ["territory"],
     "auditor": ["audit"],
     "security": ["territory", "orgs", "users"],
-    "admin": ["territory", "orgs", "users", "calendar"],
+    "admin": ["territory", "orgs", "users", "calendar", "meeting_kinds"],
 }.items()))
 def test_the_workbench_offers_only_the_modules_the_persona_may_use(client_for, username, tiles):
     response = client_for(username).get("/")

@@ -2,8 +2,9 @@
 
 from ninja import Router
 
-from jiceng.orglife.api import compliance, study
+from jiceng.orglife.api import compliance, meetings, study
 
 router = Router()
+router.add_router("", meetings.router)
 router.add_router("", compliance.router)
 router.add_router("", study.router)
