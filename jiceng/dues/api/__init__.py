@@ -2,7 +2,8 @@
 
 from ninja import Router
 
-from jiceng.dues.api import quote
+from jiceng.dues.api import ledger, quote
 
 router = Router()
 router.add_router("/", quote.router)
+router.add_router("/", ledger.router)

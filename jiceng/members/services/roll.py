@@ -145,6 +145,13 @@ def _event(member: Member, actor, kind: str, text: str, *, on: date | None = Non
                        actor=audit.user_of(actor), actor_label=str(getattr(actor, "username", "")))
 
 
+def member_dues_paid_through_record(*, member: Member, month: date | None) -> None:
+    """党费交至 as the dues ledger derives it: ``jiceng.dues`` calls this inside its payment transaction.
+    There is no other way to change it (no form or API field edits it by hand)."""
+    Member.objects.filter(pk=member.pk).update(dues_paid_through=month, updated_at=timezone.now())
+    member.dues_paid_through = month
+
+
 def member_event(member: Member, actor, kind: str, text: str, *, on: date | None = None,
                  data: dict | None = None) -> MemberEvent:
     """Add a line to the member's timeline (other services of this app call it in their transaction)."""
