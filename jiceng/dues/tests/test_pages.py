@@ -12,11 +12,14 @@ from jiceng.dues.models import LapseReview, LedgerMonth, Payment
 from jiceng.dues.tests.helpers import YEAR, member_account
 
 
-def test_home_and_workbench_tiles(world, branch_setup, client_for):
+def test_home_and_workbench_tiles(world, branch_setup, personas, client_for):
     page = client_for("branch").get("/dues/")
     assert page.status_code == 200 and world.grid_branch.name in page.content.decode()
-    workbench = client_for("branch").get("/").content.decode()
-    assert "/dues/" in workbench
+    from jiceng.core.registry import modules_for
+
+    assert {"dues", "my_dues"} <= {m.key for m in modules_for(personas["branch"])}
+    assert "dues" in {m.key for m in modules_for(personas["street"])}
+    assert not {"dues", "my_dues"} & {m.key for m in modules_for(personas["grid"])}
     assert client_for("grid").get("/dues/").status_code == 403
 
 
