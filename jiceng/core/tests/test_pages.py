@@ -34,16 +34,19 @@ def test_the_workbench_shows_the_personas_scope_node(client_for, username, node_
 
 
 @pytest.mark.parametrize(("username", "tiles"), sorted({
-    "district": ["territory", "orgs", "members", "development", "transfers", "reports", "meetings"],
-    "street": ["territory", "orgs", "members", "development", "transfers", "reports", "meetings"],
-    "community": ["territory", "orgs", "members", "development", "transfers", "reports", "meetings",
-                  "my_meetings"],
-    "branch": ["orgs", "members", "development", "transfers", "meetings", "my_meetings"],
-    "grid": ["territory", "orgs", "reports"],
-    "dept": ["territory"],
-    "auditor": ["audit"],
-    "security": ["territory", "orgs", "users"],
-    "admin": ["territory", "orgs", "users", "calendar", "meeting_kinds"],
+    "district": ["territory", "orgs", "members", "development", "transfers", "reports", "meetings", "compliance",
+                 "study_admin", "my_study", "activities", "centers", "checkin", "room_reservations"],
+    "street": ["territory", "orgs", "members", "development", "transfers", "reports", "meetings", "compliance",
+               "study_admin", "my_study", "activities", "centers", "checkin", "room_reservations"],
+    "community": ["territory", "orgs", "members", "development", "transfers", "reports", "meetings", "compliance",
+                  "my_meetings", "study_admin", "my_study", "activities", "centers", "checkin", "room_reservations"],
+    "branch": ["orgs", "members", "development", "transfers", "meetings", "compliance", "my_meetings", "study_admin",
+               "my_study", "room_reservations"],
+    "grid": ["territory", "orgs", "reports", "my_study"],
+    "dept": ["territory", "my_study", "centers"],
+    "auditor": ["my_study", "audit"],
+    "security": ["territory", "orgs", "my_study", "users"],
+    "admin": ["territory", "orgs", "my_study", "users", "calendar", "meeting_kinds"],
 }.items()))
 def test_the_workbench_offers_only_the_modules_the_persona_may_use(client_for, username, tiles):
     response = client_for(username).get("/")
