@@ -13,6 +13,7 @@ from django.utils import timezone
 from jiceng.centers.models import Center, ReservationStatus, RoomReservation
 from jiceng.centers.selectors.places import week_hours
 from jiceng.centers.selectors.reservations import span
+from jiceng.core.periods import add_months, month_start
 
 
 @dataclass
@@ -46,9 +47,11 @@ def _hours(a: datetime, b: datetime) -> float:
 
 
 def center_stats(center: Center, start: date | None = None, end: date | None = None) -> CenterStats:
-    """The statistics of ``center`` for [start, end] (default: the last 30 days up to today)."""
-    end = end or timezone.localdate()
-    start = start or end - timedelta(days=29)
+    """The statistics of ``center`` for [start, end] (default: the current month, reservations ahead
+    in it included)."""
+    today = timezone.localdate()
+    start = start or (month_start(end) if end else month_start(today))
+    end = end or add_months(start, 1) - timedelta(days=1)
     lo, hi = span(start, end)
     days = week_hours(center, start, (end - start).days + 1)
     open_hours = sum(_hours(datetime.combine(d, h.opens), datetime.combine(d, h.closes)) for d, h in days if h)

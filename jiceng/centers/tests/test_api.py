@@ -121,3 +121,22 @@ def test_pending_reservation_is_approved_by_the_center(client, world, token_for)
     approved = post(client, f"/api/v1/reservations/{made.json()['id']}/approve", {"note": "同意"},
                     **token_for("street"))
     assert approved.status_code == 200 and approved.json()["status"] == "approved"
+
+
+def test_the_public_list_reads_a_constant_number_of_queries(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as api:
+            assert client.get("/api/v1/centers?near=39.85,116.37").status_code == 200
+        with CaptureQueriesContext(connection) as page:
+            assert client.get("/centers/?lat=39.85&lng=116.37").status_code == 200
+        return len(api), len(page)
+
+    for n in range(2):
+        h.room(h.center(world.majiabao, name=f"第{n}站"))
+    few = count()
+    for n in range(2, 8):
+        h.room(h.center(world.majiabao, name=f"第{n}站"))
+    assert count() == few

@@ -54,3 +54,19 @@ def test_resident_finds_the_nearest_center_and_its_services_on_a_phone(transacti
     assert phone.get_by_role("heading", name="今日开放").is_visible()
     assert phone.get_by_text("居住证办理").is_visible()
     assert phone.get_by_text("第一会议室").is_visible()
+
+
+def test_public_pages_in_large_text_mode_have_no_serious_accessibility_violations(transactional_db, live_server,
+                                                                                   world, phone):
+    center = h.center(world.majiabao)
+    h.room(center)
+    catalogue.service_create(SYSTEM, center=center, name="法律咨询", category="公益服务", channel="booking")
+    phone.context.add_cookies([{"name": "jc_font", "value": "large", "url": live_server.url}])
+    for path in ("/centers/", f"/centers/{center.pk}/"):
+        phone.goto(live_server.url + path)
+        assert "large-text" in (phone.get_attribute("html", "class") or "")
+        phone.add_script_tag(url=f"{live_server.url}/static/vendor/axe-core/axe.min.js")
+        result = phone.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        serious = [(v["id"], v["impact"], len(v["nodes"])) for v in result["violations"]
+                   if v["impact"] in ("serious", "critical")]
+        assert serious == [], path

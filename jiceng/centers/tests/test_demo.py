@@ -1,4 +1,6 @@
 import pytest
+from shapely.geometry import Point, shape
+from shapely.ops import unary_union
 
 from jiceng.centers.models import Center, CenterService, RoomReservation, RotaShift
 from jiceng.centers.selectors.places import center_list
@@ -20,5 +22,8 @@ def test_demo_centers_and_account():
     staff = User.objects.get(username="center")
     seen = set(center_list(staff).values_list("name", flat=True))
     assert "马家堡街道党群服务中心" in seen and "八角街道党群服务中心" not in seen
-    for center in Center.objects.all():
-        assert center.lat is not None and center.lng is not None
+    for center in Center.objects.select_related("area__parent"):  # every point inside its street
+        street = center.area if center.area.level == "street" else center.area.parent
+        polygons = unary_union([shape(a.geometry) for a in street.children.filter(level="community")
+                                if a.geometry])
+        assert polygons.contains(Point(center.lng, center.lat)), center.name

@@ -10,8 +10,8 @@
     var labels = rows.map(function (r) { return r.label; }).reverse();
     chart.setOption({
       textStyle: { fontFamily: FONT }, tooltip: { trigger: "axis" },
-      grid: { left: 8, right: 40, top: 8, bottom: 8, containLabel: true },
-      xAxis: { type: "value", name: name, minInterval: 1 },
+      grid: { left: 8, right: 48, top: 8, bottom: 8, containLabel: true },
+      xAxis: { type: "value", minInterval: 1 },
       yAxis: { type: "category", data: labels },
       series: [{ type: "bar", name: name, itemStyle: { color: color }, label: { show: true, position: "right" },
         data: rows.map(function (r) { return r[value]; }).reverse() }]
