@@ -158,8 +158,11 @@ def insert_meetings(rows) -> tuple[int, float]:
     columns = [f.column for f in fields]
     count = 0
 
-    def values(row):
-        return tuple(row.get(f.attname, defaults[f.attname]) for f in fields)
+    adapt = {f.attname for f in fields if f.get_internal_type() == "DateTimeField"}
+
+    def values(row):  # datetimes as Django stores them (SQLite: UTC text), since this bypasses the ORM
+        return tuple(connection.ops.adapt_datetimefield_value(row.get(f.attname)) if f.attname in adapt
+                     else row.get(f.attname, defaults[f.attname]) for f in fields)
 
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":

@@ -9,10 +9,14 @@ precomputed, so there is no rollup to drift from the meetings.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
@@ -64,17 +68,16 @@ class Branch:
         return rules.committee_exists(full_members=self.full_members, committee_posts=self.committee_posts)
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
     """One (branch or 党小组, kind, period) with the meetings held and the state of the rule."""
 
     branch_id: int
     kind: Kind
     span: rules.Span
+    group: tuple[int, str] | None
     held: int
     required: int | None
     state: str
-    group: tuple[int, str] | None = None
 
     @property
     def label(self) -> str:
@@ -141,13 +144,20 @@ def local_month(field: str, year: int) -> Case:
 
 
 def held_counts(orgs: QuerySet[Org], year: int) -> dict[tuple[int, int, int], int]:
-    """Held meetings of ``orgs`` per (organization, kind id, local month) in ``year``: one GROUP BY."""
+    """Held meetings of ``orgs`` per (organization, kind id, local month) in ``year``: one GROUP BY,
+    read with a plain cursor (the rows are integers; no per-row converters for tens of thousands)."""
     start, end = year_bounds(year)
-    rows = (Meeting.objects.filter(org_id__in=orgs.values("pk"), status=MeetingStatus.HELD,
-                                   starts_at__gte=start, starts_at__lt=end)
-            .annotate(month=local_month("starts_at", year)).values_list("org_id", "kind_id", "month")
-            .annotate(n=Count("pk")).order_by())
-    return {(org_id, kind_id, month): n for org_id, kind_id, month, n in rows}
+    qs = (Meeting.objects.filter(org_id__in=orgs.values("pk"), status=MeetingStatus.HELD,
+                                 starts_at__gte=start, starts_at__lt=end)
+          .annotate(month=local_month("starts_at", year)).values_list("org_id", "kind_id", "month")
+          .annotate(n=Count("pk")).order_by())
+    try:
+        sql, params = qs.query.sql_with_params()
+    except EmptyResultSet:  # the actor sees no organization
+        return {}
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return {(org_id, kind_id, month): n for org_id, kind_id, month, n in cursor.fetchall()}
 
 
 def evaluate_orgs(orgs: QuerySet[Org], year: int, *, day: date, kind_list: list[Kind] | None = None
@@ -157,32 +167,49 @@ def evaluate_orgs(orgs: QuerySet[Org], year: int, *, day: date, kind_list: list[
     return branches, evaluate(branches, kind_list or kinds(), held_counts(orgs, year), year, day=day)
 
 
-def evaluate(branches: dict[int, Branch], kind_list: list[Kind], counts: dict, year: int, *, day: date,
-             first_period: str | None = None, due_soon_days: int | None = None) -> dict[int, list[Cell]]:
-    """Every cell of every branch for ``year`` as of ``day``: the rules applied to the counted rows."""
+def iter_cells(branches: dict[int, Branch], kind_list: list[Kind], counts: dict, year: int, *, day: date,
+               first_period: str | None = None, due_soon_days: int | None = None) -> Iterator[Cell]:
+    """Every cell of every branch for ``year`` as of ``day``: the rules applied to the counted rows.
+
+    The state of an unmet period depends only on the period and ``day``, so it is worked out once
+    per (kind, period); only branches set up during the year go through ``required_times``."""
     first_period = first_period or settings.COMPLIANCE_FIRST_PERIOD
     soon = settings.COMPLIANCE_DUE_SOON_DAYS if due_soon_days is None else due_soon_days
-    spans = {k.code: rules.spans_of_year(k.period, year) for k in kind_list}
-    out: dict[int, list[Cell]] = {}
+    plans = []
+    for kind in kind_list:
+        spans = [(span, span.months, rules.cell_state(held=0, required=kind.times, span=span, today=day,
+                                                      due_soon_days=soon))
+                 for span in rules.spans_of_year(kind.period, year)]
+        if spans:
+            plans.append((kind, spans))
+    get, met = counts.get, rules.MET
     for branch in branches.values():
-        cells = out[branch.id] = []
-        has_committee = branch.has_committee
-        for kind in kind_list:
-            if not spans[kind.code] or not rules.applies(needs_committee=kind.needs_committee, per_group=kind.per_group,
-                                                          has_committee=has_committee, groups=len(branch.groups)):
+        has_committee, groups, established = branch.has_committee, len(branch.groups), branch.established_on
+        for kind, spans in plans:
+            if not rules.applies(needs_committee=kind.needs_committee, per_group=kind.per_group,
+                                 has_committee=has_committee, groups=groups):
                 continue
-            holders = branch.groups if kind.per_group else [None]
-            for span in spans[kind.code]:
-                required = rules.required_times(times=kind.times, span=span, established_on=branch.established_on,
-                                                first_period=first_period)
-                for group in holders:
-                    org_id = group[0] if group else branch.id
-                    months = span.months
-                    held = (counts.get((org_id, kind.id, months[0]), 0) if len(months) == 1
-                            else sum(counts.get((org_id, kind.id, m), 0) for m in months))
-                    state = rules.cell_state(held=held, required=required, span=span, today=day,
-                                             due_soon_days=soon)
-                    cells.append(Cell(branch.id, kind, span, held, required, state, group))
+            kind_id, times = kind.id, kind.times
+            for group in branch.groups if kind.per_group else (None,):
+                org_id = group[0] if group else branch.id
+                for span, months, unmet in spans:
+                    held = (get((org_id, kind_id, months[0]), 0) if len(months) == 1
+                            else sum(get((org_id, kind_id, m), 0) for m in months))
+                    if established is None or established <= span.start:
+                        yield Cell(branch.id, kind, span, group, held, times, met if held >= times else unmet)
+                        continue
+                    required = rules.required_times(times=times, span=span, established_on=established,
+                                                    first_period=first_period)
+                    yield Cell(branch.id, kind, span, group, held, required, rules.cell_state(
+                        held=held, required=required, span=span, today=day, due_soon_days=soon))
+
+
+def evaluate(branches: dict[int, Branch], kind_list: list[Kind], counts: dict, year: int, *, day: date,
+             **options) -> dict[int, list[Cell]]:
+    """``iter_cells`` gathered per branch."""
+    out: dict[int, list[Cell]] = {pk: [] for pk in branches}
+    for cell in iter_cells(branches, kind_list, counts, year, day=day, **options):
+        out[cell.branch_id].append(cell)
     return out
 
 
@@ -202,6 +229,17 @@ class Tally:
             self.due_soon += 1
         elif state == rules.OPEN:
             self.open += 1
+
+    @classmethod
+    def of(cls, tallies) -> Tally:
+        """The sum of ``tallies``."""
+        total = cls()
+        for t in tallies:
+            total.met += t.met
+            total.missing += t.missing
+            total.due_soon += t.due_soon
+            total.open += t.open
+        return total
 
     @property
     def rate(self) -> float | None:
@@ -277,17 +315,13 @@ def street_heat(actor, org_id, year: int, *, kind_code: str = "", day: date | No
     day = day or today()
     kind_list = kinds()
     chosen = next((k for k in kind_list if k.code == kind_code), None)
-    branches, cells = evaluate_orgs(orgs_below(actor, node), year, day=day, kind_list=[chosen] if chosen else kind_list)
-    rows, total = [], Tally()
-    for branch in branches.values():
-        months = [Tally() for _m in range(12)]
-        row_total = Tally()
-        for cell in cells[branch.id]:
-            months[cell.span.end.month - 1].add(cell.state)
-            row_total.add(cell.state)
-            total.add(cell.state)
-        rows.append(HeatRow(branch, months, row_total))
-    return Heat(node, year, day, chosen, kind_list, rows, total)
+    orgs = orgs_below(actor, node)
+    branches, counts = branch_facts(orgs, year), held_counts(orgs, year)
+    months = {pk: [Tally() for _m in range(12)] for pk in branches}
+    for cell in iter_cells(branches, [chosen] if chosen else kind_list, counts, year, day=day):
+        months[cell.branch_id][cell.span.end.month - 1].add(cell.state)
+    rows = [HeatRow(branch, months[pk], Tally.of(months[pk])) for pk, branch in branches.items()]
+    return Heat(node, year, day, chosen, kind_list, rows, Tally.of(r.total for r in rows))
 
 
 @dataclass
@@ -304,18 +338,20 @@ def district_rates(actor, org_id, year: int, *, day: date | None = None) -> tupl
     children = {c.path: c for c in scope.visible(actor, VIEW, Org.objects.filter(parent=node, is_active=True))
                 .order_by("path")}
     rates = {path: ChildRate(child, 0, Tally()) for path, child in children.items()}
-    branches, cells = evaluate_orgs(orgs_below(actor, node), year, day=day)
-    total = Tally()
-    for branch in branches.values():
+    orgs = orgs_below(actor, node)
+    branches, counts = branch_facts(orgs, year), held_counts(orgs, year)
+    per_branch = {pk: Tally() for pk in branches}
+    for cell in iter_cells(branches, kinds(), counts, year, day=day):
+        per_branch[cell.branch_id].add(cell.state)
+    members: dict[str, list[Tally]] = {path: [] for path in rates}
+    for pk, branch in branches.items():
         line = ancestors(branch.path)
-        child = rates.get(line[node.depth]) if len(line) > node.depth else None
-        if child is None:
-            continue
-        child.branches += 1
-        for cell in cells[branch.id]:
-            child.tally.add(cell.state)
-            total.add(cell.state)
-    return node, [r for r in rates.values() if r.branches], total
+        if len(line) > node.depth and line[node.depth] in members:
+            members[line[node.depth]].append(per_branch[pk])
+    for path, tallies in members.items():
+        rates[path].branches, rates[path].tally = len(tallies), Tally.of(tallies)
+    kept = [r for r in rates.values() if r.branches]
+    return node, kept, Tally.of(r.tally for r in kept)
 
 
 @dataclass(frozen=True)
