@@ -75,6 +75,11 @@ def spans_of_year(period: str, year: int) -> list[Span]:
     return [Span.of(period, year, i) for i in range(1, count + 1)]
 
 
+def period_index(period: str, month: int) -> int:
+    """The index (``Span.index``) of the period of ``period`` that contains month ``month``."""
+    return month if period == MONTH else (month + 2) // 3 if period == QUARTER else 1
+
+
 def span_of_month(period: str, year: int, month: int) -> Span | None:
     """The period of ``period`` that contains month ``month`` of ``year``."""
     if period == MONTH:

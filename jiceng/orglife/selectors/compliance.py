@@ -143,9 +143,10 @@ def local_month(field: str, year: int) -> Case:
                 default=Value(12), output_field=IntegerField())
 
 
-def held_counts(orgs: QuerySet[Org], year: int) -> dict[tuple[int, int, int], int]:
-    """Held meetings of ``orgs`` per (organization, kind id, local month) in ``year``: one GROUP BY,
-    read with a plain cursor (the rows are integers; no per-row converters for tens of thousands)."""
+def held_counts(orgs: QuerySet[Org], year: int, kind_list: list[Kind]) -> dict[tuple[int, int, int], int]:
+    """Held meetings of ``orgs`` per (organization, kind id, period index of the kind) in ``year``: one
+    GROUP BY (organization, kind, local month), read with a plain cursor (integer rows, no per-row
+    converters), the months then added up into the kind's quarters or year."""
     start, end = year_bounds(year)
     qs = (Meeting.objects.filter(org_id__in=orgs.values("pk"), status=MeetingStatus.HELD,
                                  starts_at__gte=start, starts_at__lt=end)
@@ -157,14 +158,22 @@ def held_counts(orgs: QuerySet[Org], year: int) -> dict[tuple[int, int, int], in
         return {}
     with connections[qs.db].cursor() as cursor:
         cursor.execute(sql, params)
-        return {(org_id, kind_id, month): n for org_id, kind_id, month, n in cursor.fetchall()}
+        rows = cursor.fetchall()
+    period = {k.id: k.period for k in kind_list if k.period != rules.NONE}
+    counts: dict[tuple[int, int, int], int] = {}
+    for org_id, kind_id, month, n in rows:
+        if kind_id in period:
+            key = (org_id, kind_id, rules.period_index(period[kind_id], month))
+            counts[key] = counts.get(key, 0) + n
+    return counts
 
 
 def evaluate_orgs(orgs: QuerySet[Org], year: int, *, day: date, kind_list: list[Kind] | None = None
                   ) -> tuple[dict[int, Branch], dict[int, list[Cell]]]:
     """The branches among ``orgs`` and their cells: four queries plus the kinds."""
     branches = branch_facts(orgs, year)
-    return branches, evaluate(branches, kind_list or kinds(), held_counts(orgs, year), year, day=day)
+    kind_list = kind_list or kinds()
+    return branches, evaluate(branches, kind_list, held_counts(orgs, year, kind_list), year, day=day)
 
 
 def iter_cells(branches: dict[int, Branch], kind_list: list[Kind], counts: dict, year: int, *, day: date,
@@ -177,7 +186,7 @@ def iter_cells(branches: dict[int, Branch], kind_list: list[Kind], counts: dict,
     soon = settings.COMPLIANCE_DUE_SOON_DAYS if due_soon_days is None else due_soon_days
     plans = []
     for kind in kind_list:
-        spans = [(span, span.months, rules.cell_state(held=0, required=kind.times, span=span, today=day,
+        spans = [(span, rules.cell_state(held=0, required=kind.times, span=span, today=day,
                                                       due_soon_days=soon))
                  for span in rules.spans_of_year(kind.period, year)]
         if spans:
@@ -192,9 +201,8 @@ def iter_cells(branches: dict[int, Branch], kind_list: list[Kind], counts: dict,
             kind_id, times = kind.id, kind.times
             for group in branch.groups if kind.per_group else (None,):
                 org_id = group[0] if group else branch.id
-                for span, months, unmet in spans:
-                    held = (get((org_id, kind_id, months[0]), 0) if len(months) == 1
-                            else sum(get((org_id, kind_id, m), 0) for m in months))
+                for span, unmet in spans:
+                    held = get((org_id, kind_id, span.index), 0)
                     if established is None or established <= span.start:
                         yield Cell(branch.id, kind, span, group, held, times, met if held >= times else unmet)
                         continue
@@ -316,9 +324,10 @@ def street_heat(actor, org_id, year: int, *, kind_code: str = "", day: date | No
     kind_list = kinds()
     chosen = next((k for k in kind_list if k.code == kind_code), None)
     orgs = orgs_below(actor, node)
-    branches, counts = branch_facts(orgs, year), held_counts(orgs, year)
+    evaluated = [chosen] if chosen else kind_list
+    branches, counts = branch_facts(orgs, year), held_counts(orgs, year, evaluated)
     months = {pk: [Tally() for _m in range(12)] for pk in branches}
-    for cell in iter_cells(branches, [chosen] if chosen else kind_list, counts, year, day=day):
+    for cell in iter_cells(branches, evaluated, counts, year, day=day):
         months[cell.branch_id][cell.span.end.month - 1].add(cell.state)
     rows = [HeatRow(branch, months[pk], Tally.of(months[pk])) for pk, branch in branches.items()]
     return Heat(node, year, day, chosen, kind_list, rows, Tally.of(r.total for r in rows))
@@ -339,9 +348,10 @@ def district_rates(actor, org_id, year: int, *, day: date | None = None) -> tupl
                 .order_by("path")}
     rates = {path: ChildRate(child, 0, Tally()) for path, child in children.items()}
     orgs = orgs_below(actor, node)
-    branches, counts = branch_facts(orgs, year), held_counts(orgs, year)
+    kind_list = kinds()
+    branches, counts = branch_facts(orgs, year), held_counts(orgs, year, kind_list)
     per_branch = {pk: Tally() for pk in branches}
-    for cell in iter_cells(branches, kinds(), counts, year, day=day):
+    for cell in iter_cells(branches, kind_list, counts, year, day=day):
         per_branch[cell.branch_id].add(cell.state)
     members: dict[str, list[Tally]] = {path: [] for path in rates}
     for pk, branch in branches.items():

@@ -71,3 +71,9 @@ def test_cell_states(held, required, today, state):
 def test_rate_counts_met_and_missed_periods_only():
     assert rules.rate(3, 1) == 0.75
     assert rules.rate(0, 0) is None
+
+
+@pytest.mark.parametrize("period", [MONTH, QUARTER, YEAR])
+def test_period_index_agrees_with_the_spans(period):
+    for month in range(1, 13):
+        assert rules.period_index(period, month) == rules.span_of_month(period, 2026, month).index

@@ -17,6 +17,7 @@ from jiceng.orglife.selectors import compliance as selectors
 
 VIEW = selectors.VIEW
 TODO_LIMIT_BRANCHES = 200
+TODO_ROWS = 200  # per group; the heat table shows the rest
 
 
 def url_or_none(name: str, **kwargs) -> str | None:
@@ -70,7 +71,7 @@ def todo(request):
         titles = ((rules.DUE_SOON, _("即将到期")), (rules.OPEN, _("本期计划")), (rules.MISSING, _("本年缺项")))
         for state, title in titles:
             rows = [t for t in items if t.cell.state == state]
-            groups.append({"state": state, "title": title, "rows": rows})
+            groups.append({"state": state, "title": title, "rows": rows[:TODO_ROWS], "count": len(rows)})
     tops = [{"org": o, "url": org_link(o)} for o in top_orgs(request.user)]
     return render(request, "orglife/compliance/todo.html", {
         "groups": groups, "too_many": items is None, "limit": TODO_LIMIT_BRANCHES, "tops": tops,
