@@ -26,6 +26,7 @@ from jiceng.core.paths import ancestors
 from jiceng.members.models import Member
 from jiceng.orglife.models import Attendance, AttendanceState, Meeting, MeetingKind, MeetingStatus
 from jiceng.orglife.rules import compliance as rules
+from jiceng.orglife.rules.attendance import Rate, attendance_rate
 
 VIEW = "orglife.view_meeting"
 
@@ -416,8 +417,10 @@ def record_book(actor, org_id, year: int) -> dict:
             "study_done": study.done_per_item(report.org, items)}
 
 
-def attendance(meetings: list[Meeting]) -> dict[int, tuple[int, int]]:
-    """(应到, 实到) per meeting that has expected attendees recorded: one GROUP BY."""
+def attendance(meetings: list[Meeting]) -> dict[int, Rate]:
+    """应到, 请假, 实到 and the attendance rate per meeting that has expected attendees: one GROUP BY."""
     rows = (Attendance.objects.filter(meeting__in=[m.pk for m in meetings]).values_list("meeting_id")
-            .annotate(expected=Count("pk"), present=Count("pk", filter=Q(state=AttendanceState.PRESENT))).order_by())
-    return {meeting_id: (expected, present) for meeting_id, expected, present in rows}
+            .annotate(expected=Count("pk"), excused=Count("pk", filter=Q(state=AttendanceState.EXCUSED)),
+                      present=Count("pk", filter=Q(state=AttendanceState.PRESENT))).order_by())
+    return {meeting_id: attendance_rate(expected=expected, excused=excused, present=present)
+            for meeting_id, expected, excused, present in rows}

@@ -32,8 +32,12 @@ def record_book_xlsx(actor, *, book: dict) -> bytes:
     ]
     periods = [(c.kind.name, c.group[1] if c.group else "", c.span.label, c.held, c.required if c.required else "",
                 c.label) for c in report.cells]
+    def numbers(rate):
+        return ("", "", "", "") if rate is None else (rate.expected, rate.excused, rate.present,
+                                                      "" if rate.rate is None else float(rate.rate))
+
     meetings = [(m.kind.name, m.org.name, timezone.localtime(m.starts_at).strftime("%Y-%m-%d %H:%M"), m.topic, m.place,
-                 m.host, m.recorder, m.get_status_display(), *book["attendance"].get(m.pk, ("", "")), m.content)
+                 m.host, m.recorder, *numbers(book["attendance"].get(m.pk)), m.content, m.resolutions)
                 for m in book["meetings"]]
     study = [(i.title, i.get_kind_display(), i.starts_on.isoformat(), i.due_on.isoformat() if i.due_on else "",
               book["study_done"].get(i.pk, 0), branch.active_members) for i in book["study_items"]]
@@ -43,8 +47,8 @@ def record_book_xlsx(actor, *, book: dict) -> bytes:
         Sheet(_("达标情况"), [_("类型"), _("党小组"), _("周期"), _("已召开"), _("应召开"), _("状态")], periods,
               widths=[16, 20, 16, 8, 8, 10]),
         Sheet(_("会议记录"), [_("类型"), _("召开组织"), _("时间"), _("主题"), _("地点"), _("主持人"), _("记录人"),
-                              _("状态"), _("应到"), _("实到"), _("内容")], meetings,
-              widths=[14, 24, 17, 30, 16, 10, 10, 8, 6, 6, 60]),
+                              _("应到"), _("请假"), _("实到"), _("出席率（%）"), _("内容"), _("决议")], meetings,
+              widths=[14, 24, 17, 30, 16, 10, 10, 6, 6, 6, 10, 60, 40]),
         Sheet(_("学习情况"), [_("学习内容"), _("形式"), _("开始"), _("期限"), _("完成人数"), _("党员人数")], study,
               widths=[40, 8, 12, 12, 10, 10]),
     ])

@@ -76,8 +76,9 @@ def test_record_book_prints_and_exports(world, client_for):
     workbook = load_workbook(io.BytesIO(book.content), read_only=True)
     assert workbook.sheetnames == ["基本情况", "达标情况", "会议记录", "学习情况"]
     rows = list(workbook["会议记录"].values)
-    assert [(r[3], r[8], r[9]) for r in rows[1:]] == [("一季度党员大会", 3, 2), ("三月党小组会", None, None)]
-    assert "3/2" in text
+    assert [(r[3], r[7], r[8], r[9], r[10]) for r in rows[1:]] == [("一季度党员大会", 3, 1, 2, 100),
+                                                                  ("三月党小组会", None, None, None, None)]
+    assert "3/1/2" in text
     assert AuditEvent.objects.filter(action="compliance.export").count() == before + 1
 
 

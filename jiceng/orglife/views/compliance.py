@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
 from jiceng.core import scope
@@ -20,12 +20,9 @@ TODO_LIMIT_BRANCHES = 200
 TODO_ROWS = 200  # per group; the heat table shows the rest
 
 
-def url_or_none(name: str, **kwargs) -> str | None:
-    """A URL of the meetings pages when they exist (they are built alongside), else None."""
-    try:
-        return reverse(name, kwargs=kwargs or None)
-    except NoReverseMatch:
-        return None
+def meeting_new_url(actor) -> str | None:
+    """登记会议 (the meetings pages), offered to those who may plan meetings."""
+    return reverse("orglife:meeting_new") if scope.holds(actor, "orglife.add_meeting") else None
 
 
 def year_of(request) -> int:
@@ -75,7 +72,7 @@ def todo(request):
     tops = [{"org": o, "url": org_link(o)} for o in top_orgs(request.user)]
     return render(request, "orglife/compliance/todo.html", {
         "groups": groups, "too_many": items is None, "limit": TODO_LIMIT_BRANCHES, "tops": tops,
-        "day": selectors.today(), "meeting_new": url_or_none("orglife:meeting_new"),
+        "day": selectors.today(), "meeting_new": meeting_new_url(request.user),
     })
 
 
@@ -101,7 +98,7 @@ def branch_calendar(request, org_id):
     return render(request, "orglife/compliance/branch.html", {
         "report": report, "org": report.org, "year": year, "rows": rows, "months": range(1, 13),
         "years": years_around(year), "book_url": reverse("orglife:record_book", kwargs={"org_id": report.org.pk}),
-        "meeting_new": url_or_none("orglife:meeting_new"),
+        "meeting_new": meeting_new_url(request.user),
         "up": report.org.parent if report.org.parent and scope.can(request.user, VIEW, report.org.parent) else None,
     })
 
