@@ -30,7 +30,7 @@ def activity_get_public(activity_id) -> Activity:
 
 def session_get_public(activity_id, session_id) -> Session:
     try:
-        return (Session.objects.select_related("activity__center", "activity__room")
+        return (Session.objects.select_related("activity__center__area", "activity__room")
                 .get(pk=session_id, activity_id=activity_id, activity__center__is_active=True))
     except (Session.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
         raise Http404 from exc

@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -108,43 +108,50 @@ def _check_limits(session: Session, resident: Resident) -> None:
 
 
 def _take_place(session: Session) -> tuple[str, int | None, int | None]:
-    """(status, waitlist position, queue number): a place if one is free, else the end of the line."""
+    """(status, waitlist position, queue number): a place if one is free, else the end of the line.
+
+    The last statements of the booking's transaction: the session row is locked from here to the
+    commit, so everything else (checks, the booking row, the audit row) is written before."""
     took = Session.objects.filter(pk=session.pk, confirmed__lt=F("capacity"), cancelled_at__isnull=True).update(
         confirmed=F("confirmed") + 1)
     if took:
         return BookingStatus.CONFIRMED, None, None
     if not session.activity.waitlist:
         raise _refuse("full", _("名额已满，本活动不设候补"))
-    Session.objects.filter(pk=session.pk).update(waitlisted=F("waitlisted") + 1, queue_seq=F("queue_seq") + 1)
-    waitlisted, seq = Session.objects.filter(pk=session.pk).values_list("waitlisted", "queue_seq").get()
+    with connection.cursor() as cursor:  # one round trip: the new counters are this request's own
+        cursor.execute(f"UPDATE {Session._meta.db_table} SET waitlisted = waitlisted + 1, "  # noqa: S608
+                       "queue_seq = queue_seq + 1 WHERE id = %s RETURNING waitlisted, queue_seq", [session.pk])
+        waitlisted, seq = cursor.fetchone()
     return BookingStatus.WAITLISTED, waitlisted, seq
 
 
 def booking_create(actor, *, session: Session, resident: Resident, staff=None) -> Booked:
     """Book ``session`` for ``resident``: confirmed while places last, then waitlisted (if the activity
     has a waitlist). ``actor`` is the resident themself or, at the desk, a staff user (``staff``),
-    who needs ``centers.add_booking`` at the center. Refusals are ``Conflict`` with a reason code."""
+    who needs ``centers.add_booking`` at the center. Refusals are ``Conflict`` with a reason code.
+    ``session`` comes with ``activity__center__area`` (the selectors fetch it so)."""
     if staff is not None:
         scope.require(staff, "centers.add_booking", session)
     try:
         with transaction.atomic():
-            return _book(actor, session.pk, resident.pk, staff)
+            return _book(actor, session, resident.pk, staff)
     except IntegrityError as exc:  # a parallel request of the same person got there first
         raise _refuse("already_booked", _("您已预约本场次")) from exc
 
 
-def _book(actor, session_id: int, resident_id: int, staff) -> Booked:
+def _book(actor, session: Session, resident_id: int, staff) -> Booked:
     now = timezone.now()
     resident = Resident.objects.select_for_update().get(pk=resident_id)
-    session = Session.objects.select_related("activity__center__area").get(pk=session_id)
     _check_may_book(session, resident, now)
     _check_limits(session, resident)
-    status, position, queue_no = _take_place(session)
-    booking = Booking.objects.create(session=session, resident=resident, status=status, queue_no=queue_no,
+    booking = Booking.objects.create(session=session, resident=resident, status=BookingStatus.CONFIRMED,
                                      code=_new_code(), booked_by=audit.user_of(staff) if staff else None)
     audit.record(_audit_actor(actor), "booking.create", booking, node_path=session.activity.center.area.path,
-                 object_repr=f"{session} {resident.phone_masked}",
-                 summary={"status": status, "position": position, "desk": staff is not None})
+                 object_repr=f"{session} {resident.phone_masked}", summary={"desk": staff is not None})
+    status, position, queue_no = _take_place(session)
+    if status == BookingStatus.WAITLISTED:
+        Booking.objects.filter(pk=booking.pk).update(status=status, queue_no=queue_no)
+        booking.status, booking.queue_no = status, queue_no
     return Booked(booking, position)
 
 
