@@ -157,7 +157,7 @@ def session_desk(request, session_id):
         b.position = services.waitlist_position(b)
     return render(request, "centers/activities/session_desk.html", {
         "session": session, "bookings": bookings, "form": form,
-        "can_book": scope.can(request.user, "centers.add_booking", session),
+        "can_book": session.starts_at > timezone.now() and scope.can(request.user, "centers.add_booking", session),
         "can_check_in": scope.can(request.user, "centers.checkin_booking", session)})
 
 

@@ -61,7 +61,7 @@ def _refuse(reason: str, message: str):
     return Conflict({"booking": [ValidationError(message, code=reason)]})
 
 
-def _new_code() -> str:
+def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
 
 
@@ -145,7 +145,7 @@ def _book(actor, session: Session, resident_id: int, staff) -> Booked:
     _check_may_book(session, resident, now)
     _check_limits(session, resident)
     booking = Booking.objects.create(session=session, resident=resident, status=BookingStatus.CONFIRMED,
-                                     code=_new_code(), booked_by=audit.user_of(staff) if staff else None)
+                                     code=new_code(), booked_by=audit.user_of(staff) if staff else None)
     audit.record(_audit_actor(actor), "booking.create", booking, node_path=session.activity.center.area.path,
                  object_repr=f"{session} {resident.phone_masked}", summary={"desk": staff is not None})
     status, position, queue_no = _take_place(session)

@@ -1,0 +1,70 @@
+"""In a real browser: a resident books the last place; a second resident then sees "full, waitlist
+position 1" after pressing the button (headless Debian Chromium through Playwright)."""
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from jiceng.centers.tests import booking_helpers as h
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (make browser)"),
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                    args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"])
+        yield browser
+        browser.close()
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def book_as(browser, url: str, phone: str):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")  # a phone
+    page = context.new_page()
+    page.goto(url)
+    page.click("#jc-book-button")  # not signed in: the button leads to the code login
+    page.fill("input[name=phone]", phone)
+    page.click("main form button[type=submit]")
+    code = page.locator("#jc-demo-code").inner_text()
+    page.fill("input[name=code]", code)
+    page.click("main form button[type=submit]")
+    page.wait_for_url(url)
+    page.click("#jc-book-button")
+    page.wait_for_url(url)
+    return context, page
+
+
+def test_last_place_then_full_with_waitlist_position_one(transactional_db, live_server, world, browser):
+    act = h.activity(h.center(world), capacity=1)
+    session = act.sessions.get()
+    url = f"{live_server.url}/activities/{act.pk}/sessions/{session.pk}/"
+
+    first, page = book_as(browser, url, "13800001111")
+    assert "您已预约成功" in page.inner_text(".jc-book")
+    assert re.fullmatch(r"[2-9A-Z]{8}", page.inner_text("#jc-booking-code"))
+    assert page.locator(".jc-qr svg").count() == 1
+    first.close()
+
+    second, page = book_as(browser, url, "13800002222")
+    assert "已满，您在候补第 1 位" in page.inner_text(".jc-book")
+    assert "剩余 0" in page.inner_text("#jc-places")
+    page.reload()  # the state stays for the person looking
+    assert page.locator(".jc-book").get_attribute("data-state") == "waitlisted"
+    second.close()
