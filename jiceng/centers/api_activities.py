@@ -301,7 +301,7 @@ def _refused(exc: Conflict):
              response={201: BookedOut, 202: BookedOut, 409: ErrorOut, **ERRORS})
 def booking_create(request, activity_id: int, session_id: int, payload: BookingIn | None = None):
     """Book: a resident with their token (no body), or staff for a person with ``{"phone", "name"}``."""
-    session = selectors.session_get_public(activity_id, session_id)
+    session = selectors.session_for_booking(activity_id, session_id)
     resident = _resident_of(request)
     staff = None
     if resident is None:

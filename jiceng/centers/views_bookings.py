@@ -108,7 +108,7 @@ def session_page(request, activity_id, session_id):
 
 @require_POST
 def book(request, activity_id, session_id):
-    session = selectors.session_get_public(activity_id, session_id)
+    session = selectors.session_for_booking(activity_id, session_id)
     page = reverse("centers:session", args=[activity_id, session_id])
     resident = current_resident(request)
     if resident is None:

@@ -36,6 +36,22 @@ def session_get_public(activity_id, session_id) -> Session:
         raise Http404 from exc
 
 
+BOOKING_FIELDS = ("starts_at", "ends_at", "capacity", "opens_at", "cancelled_at", "activity__title",
+                  "activity__waitlist", "activity__audience", "activity__audience_center_id", "activity__limit_count",
+                  "activity__limit_period", "activity__cancel_minutes_before", "activity__center__name",
+                  "activity__center__area__path")
+
+
+def session_for_booking(activity_id, session_id) -> Session:
+    """The session to book, with only what booking reads (the button is pressed hundreds of times a
+    second: no descriptions, no geometry)."""
+    try:
+        return (Session.objects.select_related("activity__center__area").only(*BOOKING_FIELDS)
+                .get(pk=session_id, activity_id=activity_id, activity__center__is_active=True))
+    except (Session.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
+        raise Http404 from exc
+
+
 def upcoming_sessions(*, center=None, start: date | None = None, days: int = 14) -> QuerySet:
     """The calendar: sessions from ``start`` (today) for ``days`` days, of one center or all."""
     first = timezone.make_aware(datetime.combine(start or timezone.localdate(), datetime.min.time()))
