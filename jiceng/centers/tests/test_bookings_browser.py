@@ -67,4 +67,24 @@ def test_last_place_then_full_with_waitlist_position_one(transactional_db, live_
     assert "剩余 0" in page.inner_text("#jc-places")
     page.reload()  # the state stays for the person looking
     assert page.locator(".jc-book").get_attribute("data-state") == "waitlisted"
+    page.locator("[data-jc-font=large]:visible").first.click()  # 大字 mode (适老化)
+    page.reload()
+    assert float(page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")) >= 18
+    assert "候补第 1 位" in page.inner_text(".jc-book")
     second.close()
+
+
+def test_public_booking_pages_have_no_serious_accessibility_violations(transactional_db, live_server, world,
+                                                                        browser):
+    act = h.activity(h.center(world), capacity=1)
+    session = act.sessions.get()
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    page = context.new_page()
+    for path in ["/activities/", f"/activities/{act.pk}/sessions/{session.pk}/", "/my/login/"]:
+        page.goto(live_server.url + path)
+        page.add_script_tag(url=f"{live_server.url}/static/vendor/axe-core/axe.min.js")
+        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        serious = [(v["id"], v["impact"], len(v["nodes"])) for v in result["violations"]
+                   if v["impact"] in ("serious", "critical")]
+        assert serious == [], path
+    context.close()
