@@ -126,7 +126,6 @@ class NoteIn(Schema):
 class IssueIn(NoteIn):
     letter_no: str = Field("", max_length=60, description="generated when blank")
     issued_on: date | None = Field(None, description="today when blank")
-    dues_paid_through: date | None = Field(None, description="a month: dues collected before issuing")
 
 
 class ReturnIn(Schema):

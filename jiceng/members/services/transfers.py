@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from jiceng.core import audit, crypto, scope
 from jiceng.core.errors import Conflict
 from jiceng.core.models import Org
-from jiceng.core.periods import month_start
 from jiceng.members.models import (
     EventKind,
     Member,
@@ -209,10 +208,11 @@ def transfer_cancel(actor, *, transfer: Transfer, note: str = "") -> Transfer:
 
 @transaction.atomic
 def transfer_issue(actor, *, transfer: Transfer, letter_no: str = "", issued_on: date | None = None,
-                   dues_paid_through: date | None = None, note: str = "") -> Transfer:
+                   note: str = "") -> Transfer:
     """开具介绍信: the letter number (generated when blank), its date and validity (a setting, default three
-    months). Dues must be paid up to the month of departure; ``dues_paid_through`` (a month) records
-    dues collected just before issuing. An expired letter may be issued again."""
+    months). Dues must be paid up to the month of departure: 党费交至 as the dues ledger derives it
+    (dues collected just before issuing are recorded as a payment in the ledger first, never here by
+    hand). An expired letter may be issued again."""
     day = today()
     transfer = _begin(actor, transfer, "issue", day)
     issued_on = issued_on or day
@@ -223,17 +223,10 @@ def transfer_issue(actor, *, transfer: Transfer, letter_no: str = "", issued_on:
     if len(letter_no) > 60:
         errors["letter_no"] = [_("介绍信编号不能超过60个字")]
     member = Member.objects.select_for_update().get(pk=transfer.member_id)
-    paid = month_start(dues_paid_through) if dues_paid_through else None
-    if paid and paid > month_start(day):
-        errors["dues_paid_through"] = [_("党费交至月份不能晚于本月")]
-    if paid and (member.dues_paid_through is None or paid > member.dues_paid_through):
-        member.dues_paid_through = paid
-    refusal = rules.dues_refusal(member.dues_paid_through, issued_on)
-    if refusal and "dues_paid_through" not in errors:
+    if refusal := rules.dues_refusal(member.dues_paid_through, issued_on):
         errors["dues_paid_through"] = [refusal]
     if errors:
         raise ValidationError(errors)
-    member.save(update_fields=["dues_paid_through", "updated_at"])
     reissue = transfer.state == TransferState.ISSUED
     if not letter_no:
         letter_no = f"{issued_on:%Y}-{transfer.pk:06d}"

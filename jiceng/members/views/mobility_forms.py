@@ -13,14 +13,6 @@ from jiceng.members.selectors import mobility as mobility_selectors
 from jiceng.members.selectors import transfers as transfer_selectors
 
 NOTE = forms.Textarea(attrs={"rows": 2})
-MONTH = forms.DateInput(format="%Y-%m", attrs={"type": "month"})
-
-
-class MonthField(forms.DateField):
-    """A month typed as ``YYYY-MM`` (``<input type=month>``), kept as its first day."""
-
-    widget = MONTH
-    input_formats = ["%Y-%m", "%Y-%m-%d"]
 
 
 class DestinationField(forms.CharField):
@@ -91,8 +83,6 @@ class IssueForm(NoteForm):
     letter_no = forms.CharField(label=_("介绍信编号"), max_length=60, required=False,
                                 help_text=_("留空自动编号"))
     issued_on = forms.DateField(label=_("开具日期"), widget=DATE, required=False, help_text=_("留空为今天"))
-    dues_paid_through = MonthField(label=_("党费交至"), required=False,
-                                   help_text=_("党费应交至转出当月；开具前刚收缴的，在此填写月份"))
 
 
 class ReturnForm(forms.Form):
