@@ -132,16 +132,16 @@ def run(args) -> int:
     with bench_environment(args.postgres, "jiceng-bench-dues", keep=args.keep):
         django_setup(migrate=True)
         from django.db import connection
-
-        from jiceng.core.models import Org
         from roll_list import insert_members
         from scoped_orgs import build
+
+        from jiceng.core.models import Org
 
         engine = database_summary()
         built = build(args)
         branch_ids = list(Org.objects.filter(kind="branch").order_by("pk").values_list("pk", flat=True))
         seconds = insert_members(args.members, branch_ids)
-        year, month = year_and_month()
+        year, _month = year_and_month()
         started = time.perf_counter()
         insert_bases(year)
         print(f"== dues · {engine} · {args.members:,} members in {len(branch_ids):,} branches, {built.orgs:,} orgs "

@@ -21,8 +21,9 @@ BRANCHES = 4
 def load_dues_demo(actor, made, out):
     day = fixing.today()
     rnd = random.Random(50)
-    working = made["110106015"]["working"]
-    branches = list(Org.objects.filter(path__startswith=working.path, kind="branch").order_by("path")[:BRANCHES])
+    working, first = made["110106015"]["working"], made["110106015"]["first_branch"]
+    others = Org.objects.filter(path__startswith=working.path, kind="branch").exclude(pk=first.pk).order_by("path")
+    branches = [first, *others[:BRANCHES - 1]]
     out(f"党费：{len(branches)} 个支部的计算基数、年度核定和本年台账…")
     for branch in branches:
         for member in Member.objects.filter(branch=branch, status__in=ACTIVE_STATUSES).order_by("pk"):

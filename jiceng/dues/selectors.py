@@ -13,6 +13,7 @@ from jiceng.core import scope
 from jiceng.core.models import Org
 from jiceng.core.periods import month_start
 from jiceng.dues.models import Assessment, DuesBase, DuesYear, LapseReview, LedgerMonth, Payment, Remittance
+from jiceng.dues.rules import money
 from jiceng.dues.services.fixing import today
 from jiceng.members.models import ACTIVE_STATUSES, Member
 
@@ -91,14 +92,15 @@ def ledger(actor, branch: Org, year: int) -> Ledger:
     return result
 
 
-def arrears_list(actor, *, org: Org | None = None, min_months: int = 1):
+def arrears_list(actor, *, org: Org | None = None, min_months: int = 1, limit: int = 1000) -> list[dict]:
     """Members behind by at least ``min_months`` unsettled months before this one, most behind first."""
     qs = scope.visible(actor, VIEW, LedgerMonth.objects.filter(paid__isnull=True, month__lt=month_start(today())))
     if org is not None:
         qs = qs.filter(branch__path__startswith=org.path)
-    return (qs.values("member_id", "member__name", "branch_id", "branch__name")
+    rows = (qs.values("member_id", "member__name", "branch_id", "branch__name")
             .annotate(months=Count("id"), owed=Sum("due")).filter(months__gte=min_months)
             .order_by("-months", "member__name"))
+    return [{**row, "owed": money(row["owed"])} for row in rows[:limit]]
 
 
 def review_list(actor, *, state: str = "", org: Org | None = None) -> QuerySet[LapseReview]:
@@ -115,10 +117,10 @@ def review_get(actor, review_id) -> LapseReview:
 
 
 def collection_rates(actor, org: Org, year: int) -> list[dict]:
-    """收缴率 per branch under ``org``: months due up to this month (or the year's end) and settled."""
-    through = min(month_start(today()), date(year, 12, 1))
+    """收缴率 per branch under ``org``: the months due before this one (all twelve of a past year) and
+    how many of them are settled."""
     rows = (scope.visible(actor, VIEW, LedgerMonth.objects.filter(branch__path__startswith=org.path,
-                                                                     month__year=year, month__lte=through))
+                                                                     month__year=year, month__lt=month_start(today())))
             .values("branch_id", "branch__name")
             .annotate(due_months=Count("id"), paid_months=Count("id", filter=Q(paid__isnull=False)),
                       due=Sum("due"), paid=Sum("paid"), members=Count("member_id", distinct=True))
@@ -126,7 +128,7 @@ def collection_rates(actor, org: Org, year: int) -> list[dict]:
     result = []
     for row in rows:
         row["rate"] = round(100 * row["paid_months"] / row["due_months"], 1) if row["due_months"] else None
-        row["paid"] = row["paid"] or ZERO
+        row["due"], row["paid"] = money(row["due"] or ZERO), money(row["paid"] or ZERO)
         result.append(row)
     return result
 
@@ -157,9 +159,9 @@ def statement(actor, org: Org, year: int) -> list[dict]:
     rows = []
     for m in range(1, 13):
         d, c = due.get(m, {}), collected.get(m, {})
-        rows.append({"month": date(year, m, 1), "due": d.get("due") or ZERO, "members": d.get("members", 0),
-                     "paying": d.get("paying", 0), "collected": c.get("total") or ZERO,
-                     "centre": c.get("centre") or ZERO, "remitted": remitted.get(m) or ZERO})
+        rows.append({"month": date(year, m, 1), "due": money(d.get("due") or ZERO), "members": d.get("members", 0),
+                     "paying": d.get("paying", 0), "collected": money(c.get("total") or ZERO),
+                     "centre": money(c.get("centre") or ZERO), "remitted": money(remitted.get(m) or ZERO)})
     return rows
 
 

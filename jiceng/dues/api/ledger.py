@@ -206,7 +206,7 @@ def dues_fix(request, org_id: int, payload: FixIn):
 @router.get("/dues/orgs/{org_id}/arrears", response={200: list[ArrearsOut], **ERRORS})
 def dues_arrears(request, org_id: int, min_months: int = Query(1, ge=1, le=120)):
     org = selectors.org_get(request.user, org_id)
-    return list(selectors.arrears_list(request.user, org=org, min_months=min_months)[:1000])
+    return selectors.arrears_list(request.user, org=org, min_months=min_months)
 
 
 @router.get("/dues/reviews", response={200: list[ReviewOut], **ERRORS})

@@ -66,6 +66,9 @@ def fixing_page(request, branch_id):
     bases = {b.member_id: b for b in selectors.base_list(request.user, branch, year)} if can_bases else {}
     rows = [{"member": m, "assessment": assessments.get(m.pk), "base": bases.get(m.pk)}
             for m in selectors.active_members(request.user, branch)]
+    for row in rows:
+        rate = row["assessment"].rate if row["assessment"] else None
+        row["percent"] = f"{(rate * 100).normalize():f}%" if rate is not None else ""
     return render(request, "dues/fixing.html", {
         "branch": branch, "year": year, "rows": rows, "can_bases": can_bases,
         "can_manage": scope.can(request.user, fixing.MANAGE, branch),

@@ -47,7 +47,7 @@ def home(request):
         "branches": branches_where(request.user, VIEW)[:200], "committees": selectors.committees(request.user)[:50],
         "year": today().year,
         "reviews": selectors.review_list(request.user, state=ReviewState.OPEN)[:20],
-        "behind": selectors.arrears_list(request.user, min_months=3)[:20],
+        "behind": selectors.arrears_list(request.user, min_months=3, limit=20),
     })
 
 
