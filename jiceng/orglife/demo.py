@@ -3,7 +3,9 @@ services. 主题党日 on the last Friday of each month (党员先锋日), commi
 the branch assembly and a 党课 each quarter, 组织生活会, 民主评议 and 谈心谈话 once a year; attendance
 with a few approved leaves; two votes at the demo branch's assembly; a leading cadre taking part in the
 demo branch (双重组织生活); a 党课 starting within the hour so that signing in by code can be tried.
-Deliberately, some branches skip some meetings, so the compliance views show missing items."""
+The demo community's branches and the non-public branches get the whole year, the street's other
+branches the last quarter (a demo that loads in seconds). Deliberately, some branches skip some
+meetings, so the compliance views show missing items."""
 
 from __future__ import annotations
 
@@ -98,13 +100,24 @@ def _votes(actor, branch: Org, now: datetime) -> None:
 
 
 def _dual_life(actor, branch: Org) -> None:
-    cadre = (Member.objects.filter(status=MemberStatus.FULL, branch__kind="branch")
-             .exclude(branch=branch).exclude(branch__parent=branch.parent).order_by("pk").first())
+    others = Member.objects.filter(status=MemberStatus.FULL, branch__kind="branch").exclude(branch=branch)
+    cadre = (others.exclude(branch__parent=branch.parent).order_by("pk").first()  # another community first
+             or others.order_by("pk").first())
     if cadre is None:
         return
     cadre = member_update(actor, member=cadre, is_cadre=True, job_title="街道党工委委员")
     attendance_services.dual_life_set(actor, member=cadre, branch=branch, since=date(2024, 3, 1),
                                       note="领导干部双重组织生活")
+
+
+def _groups(actor, branch: Org) -> list[Org]:
+    """Place the branch's members without a group in its first 党小组 (as a secretary does once)."""
+    group = branch.children.filter(kind="group", is_active=True).order_by("path").first()
+    if group is None:
+        return []
+    for member in Member.objects.filter(branch=branch, party_group__isnull=True, status__in=["full", "probationary"]):
+        member_update(actor, member=member, party_group=group)
+    return [group]
 
 
 def load_meetings_demo(actor, made: dict, out) -> None:
@@ -114,7 +127,7 @@ def load_meetings_demo(actor, made: dict, out) -> None:
     rnd = random.Random("jiceng-orglife-demo")
     now = services.now()
     today = timezone.localdate()
-    months = [add_months(month_start(today), k) for k in range(-12, 2)]
+    year = [add_months(month_start(today), k) for k in range(-12, 2)]
     kinds = {k.code: k for k in MeetingKind.objects.all()}
     first = majiabao["first_branch"]
     _dual_life(actor, first)
@@ -122,9 +135,11 @@ def load_meetings_demo(actor, made: dict, out) -> None:
                                   members__isnull=False).distinct().order_by("path")
     out(f"生成 {majiabao['working'].area.name} 各支部一年的组织生活 …")
     count = 0
+    full_year = {first.parent_id}  # the demo community: a whole year; the street's other branches: a quarter
     for branch in branches:
+        months = year if branch.parent_id in full_year or branch.sector != "territorial" else year[-4:]
         has_committee = branch.posts.exclude(title="secretary").exists()
-        groups = list(branch.children.filter(kind="group", group_members__isnull=False).distinct())
+        groups = _groups(actor, branch)
         for org, code, day, hour, topic in _schedule(branch, has_committee, groups, months, rnd):
             starts = _at(day, hour)
             meeting = services.meeting_create(actor, org=org, kind=kinds[code], starts_at=starts,

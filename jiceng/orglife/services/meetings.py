@@ -72,17 +72,17 @@ def expected_members(org: Org, kind: MeetingKind, day: date) -> dict[int, bool]:
     return expected
 
 
-def _snapshot(meeting: Meeting) -> dict:
+def _snapshot(meeting: Meeting, *, fresh: bool = False) -> dict:
     """Add the newly expected; drop those no longer expected who have neither signed in nor asked leave."""
     wanted = expected_members(meeting.org, meeting.kind, local_day(meeting.starts_at))
-    current = dict(meeting.attendances.values_list("member_id", "pk"))
+    current = {} if fresh else dict(meeting.attendances.values_list("member_id", "pk"))
     stamp = meeting.notified_at and now()
     Attendance.objects.bulk_create(
         [Attendance(meeting=meeting, member_id=pk, is_dual_life=dual, notified_at=stamp)
          for pk, dual in wanted.items() if pk not in current], ignore_conflicts=True)
     gone = [pk for member_id, pk in current.items() if member_id not in wanted]
-    removed, _d = Attendance.objects.filter(pk__in=gone, state=AttendanceState.PENDING,
-                                            leave_status=LeaveStatus.NONE).delete()
+    removed = Attendance.objects.filter(pk__in=gone, state=AttendanceState.PENDING,
+                                        leave_status=LeaveStatus.NONE).delete()[0] if gone else 0
     return {"added": len([pk for pk in wanted if pk not in current]), "removed": removed}
 
 
@@ -145,7 +145,7 @@ def meeting_create(actor, *, org: Org, kind: MeetingKind, starts_at: datetime, e
         raise ValidationError(errors)
     meeting = Meeting.objects.create(org=org, kind=kind, starts_at=starts_at, ends_at=ends_at,
                                      created_by=audit.user_of(actor), checkin_code=new_code(), **text)
-    counts = _snapshot(meeting)
+    counts = _snapshot(meeting, fresh=True)
     if notify:
         _notify(meeting)
     _record(actor, "meeting.create", meeting, {"kind": kind.name, "starts_at": starts_at, **counts})
