@@ -265,3 +265,7 @@ NO_SHOW_LIMIT = int(env("JICENG_NO_SHOW_LIMIT", "3"))  # no-shows within the win
 NO_SHOW_WINDOW_DAYS = int(env("JICENG_NO_SHOW_WINDOW_DAYS", "90"))
 NO_SHOW_PAUSE_DAYS = int(env("JICENG_NO_SHOW_PAUSE_DAYS", "30"))
 CHECKIN_EARLY_MINUTES = int(env("JICENG_CHECKIN_EARLY_MINUTES", "60"))  # the door opens this early
+
+# --- Orglife: meetings (RULES §2) -----------------------------------------------------------
+ORGLIFE_SIGNIN_EARLY_MINUTES = int(env("JICENG_ORGLIFE_SIGNIN_EARLY_MINUTES", "60"))  # sign-in opens this early
+ORGLIFE_UPLOAD_MAX_MB = int(env("JICENG_ORGLIFE_UPLOAD_MAX_MB", "10"))  # photos and attachments of a meeting
