@@ -121,7 +121,7 @@ def branch_facts(orgs: QuerySet[Org], year: int) -> dict[int, Branch]:
     for parent_id, pk, name in groups:
         if parent_id in branches:
             branches[parent_id].groups.append((pk, name))
-    ids = orgs.filter(kind="branch").values("pk")
+    ids = org_ids(branches, orgs, groups=False)
     for branch_id, full, active in (Member.objects.filter(branch_id__in=ids).values_list("branch_id").annotate(
             full=Count("pk", filter=Q(status="full")),
             active=Count("pk", filter=Q(status__in=("full", "probationary")))).order_by()):
@@ -135,6 +135,18 @@ def branch_facts(orgs: QuerySet[Org], year: int) -> dict[int, Branch]:
     return branches
 
 
+ID_LIST_LIMIT = 20_000
+
+
+def org_ids(branches: dict[int, Branch], orgs: QuerySet[Org], *, groups: bool) -> list[int] | QuerySet:
+    """The ids of the branches (and their 党小组) already read, as a list for the next queries (no
+    second pass through the scope condition); above ``ID_LIST_LIMIT`` the subquery instead."""
+    ids = [*branches, *(g for b in branches.values() for g, _n in b.groups)] if groups else list(branches)
+    if len(ids) <= ID_LIST_LIMIT:
+        return ids
+    return orgs.values("pk") if groups else orgs.filter(kind="branch").values("pk")
+
+
 def local_month(field: str, year: int) -> Case:
     """The local (Asia/Shanghai) month of a timestamp in ``year`` as comparisons with the month
     boundaries: native on every database (SQLite's time-zone extraction calls Python per row)."""
@@ -144,12 +156,12 @@ def local_month(field: str, year: int) -> Case:
                 default=Value(12), output_field=IntegerField())
 
 
-def held_counts(orgs: QuerySet[Org], year: int, kind_list: list[Kind]) -> dict[tuple[int, int, int], int]:
-    """Held meetings of ``orgs`` per (organization, kind id, period index of the kind) in ``year``: one
-    GROUP BY (organization, kind, local month), read with a plain cursor (integer rows, no per-row
-    converters), the months then added up into the kind's quarters or year."""
+def held_counts(ids, year: int, kind_list: list[Kind]) -> dict[tuple[int, int, int], int]:
+    """Held meetings of the organizations ``ids`` (from ``org_ids``) per (organization, kind id, period
+    index of the kind) in ``year``: one GROUP BY (organization, kind, local month), read with a plain
+    cursor (integer rows, no per-row converters), the months then added up into quarters or years."""
     start, end = year_bounds(year)
-    qs = (Meeting.objects.filter(org_id__in=orgs.values("pk"), status=MeetingStatus.HELD,
+    qs = (Meeting.objects.filter(org_id__in=ids, status=MeetingStatus.HELD,
                                  starts_at__gte=start, starts_at__lt=end)
           .annotate(month=local_month("starts_at", year)).values_list("org_id", "kind_id", "month")
           .annotate(n=Count("pk")).order_by())
@@ -174,7 +186,8 @@ def evaluate_orgs(orgs: QuerySet[Org], year: int, *, day: date, kind_list: list[
     """The branches among ``orgs`` and their cells: four queries plus the kinds."""
     branches = branch_facts(orgs, year)
     kind_list = kind_list or kinds()
-    return branches, evaluate(branches, kind_list, held_counts(orgs, year, kind_list), year, day=day)
+    counts = held_counts(org_ids(branches, orgs, groups=True), year, kind_list)
+    return branches, evaluate(branches, kind_list, counts, year, day=day)
 
 
 def iter_cells(branches: dict[int, Branch], kind_list: list[Kind], counts: dict, year: int, *, day: date,
@@ -326,7 +339,8 @@ def street_heat(actor, org_id, year: int, *, kind_code: str = "", day: date | No
     chosen = next((k for k in kind_list if k.code == kind_code), None)
     orgs = orgs_below(actor, node)
     evaluated = [chosen] if chosen else kind_list
-    branches, counts = branch_facts(orgs, year), held_counts(orgs, year, evaluated)
+    branches = branch_facts(orgs, year)
+    counts = held_counts(org_ids(branches, orgs, groups=True), year, evaluated)
     months = {pk: [Tally() for _m in range(12)] for pk in branches}
     for cell in iter_cells(branches, evaluated, counts, year, day=day):
         months[cell.branch_id][cell.span.end.month - 1].add(cell.state)
@@ -350,7 +364,8 @@ def district_rates(actor, org_id, year: int, *, day: date | None = None) -> tupl
     rates = {path: ChildRate(child, 0, Tally()) for path, child in children.items()}
     orgs = orgs_below(actor, node)
     kind_list = kinds()
-    branches, counts = branch_facts(orgs, year), held_counts(orgs, year, kind_list)
+    branches = branch_facts(orgs, year)
+    counts = held_counts(org_ids(branches, orgs, groups=True), year, kind_list)
     per_branch = {pk: Tally() for pk in branches}
     for cell in iter_cells(branches, kind_list, counts, year, day=day):
         per_branch[cell.branch_id].add(cell.state)
