@@ -8,9 +8,10 @@ held by the database rather than by counting first:
   capacity`` (one row updated: confirmed; none: full);
 - the waitlist order: ``UPDATE session SET waitlisted = waitlisted + 1, queue_seq = queue_seq + 1``
   — the session row stays locked until commit, so the numbers read back are this request's own;
-- the person: their ``Resident`` row is locked (``select_for_update``) while their limits are
-  checked and the booking is written, and one live booking per person and session is a unique
-  constraint.
+- the person: one live booking per person and session is a unique constraint, and the booking row
+  is inserted before a place is taken, so a second press fails before it counts; where the activity
+  has a per-person limit, the person's ``Resident`` row is locked (``select_for_update``) while it is
+  counted.
 
 A cancellation locks the session row, so a promotion and a parallel booking never both take the
 freed place.
@@ -90,15 +91,12 @@ def _is_member(resident: Resident) -> bool:
     return Member.objects.filter(phone_index=resident.phone_index, status__in=ACTIVE_STATUSES).exists()
 
 
-def _check_limits(session: Session, resident: Resident) -> None:
-    """Under the lock of the resident's row: the same session once, and the activity's limit."""
-    mine = Booking.objects.filter(resident=resident, status__in=LIVE_STATUSES)
-    if mine.filter(session=session).exists():
-        raise _refuse("already_booked", _("您已预约本场次"))
+def _check_limit(session: Session, resident: Resident) -> None:
+    """The activity's per-person limit, counted under the lock of the resident's row (so that one
+    person pressing two sessions at once cannot pass it twice)."""
     activity = session.activity
-    if not activity.limit_count:
-        return
-    counted = mine.filter(session__activity=activity)
+    Resident.objects.select_for_update().filter(pk=resident.pk).values_list("pk", flat=True).get()
+    counted = Booking.objects.filter(resident=resident, status__in=LIVE_STATUSES, session__activity=activity)
     window = rules.limit_window(timezone.localtime(session.starts_at).date(), activity.limit_period)
     if window:
         counted = counted.filter(session__starts_at__date__range=window)
@@ -134,16 +132,17 @@ def booking_create(actor, *, session: Session, resident: Resident, staff=None) -
         scope.require(staff, "centers.add_booking", session)
     try:
         with transaction.atomic():
-            return _book(actor, session, resident.pk, staff)
+            return _book(actor, session, resident, staff)
     except IntegrityError as exc:  # a parallel request of the same person got there first
         raise _refuse("already_booked", _("您已预约本场次")) from exc
 
 
-def _book(actor, session: Session, resident_id: int, staff) -> Booked:
-    now = timezone.now()
-    resident = Resident.objects.select_for_update().get(pk=resident_id)
-    _check_may_book(session, resident, now)
-    _check_limits(session, resident)
+def _book(actor, session: Session, resident: Resident, staff) -> Booked:
+    """The booking row first (the same person and session twice is refused by the unique constraint,
+    before any place is taken), then the audit row, then the place: the session row is locked last."""
+    _check_may_book(session, resident, timezone.now())
+    if session.activity.limit_count:
+        _check_limit(session, resident)
     booking = Booking.objects.create(session=session, resident=resident, status=BookingStatus.CONFIRMED,
                                      code=new_code(), booked_by=audit.user_of(staff) if staff else None)
     audit.record(_audit_actor(actor), "booking.create", booking, node_path=session.activity.center.area.path,

@@ -2,6 +2,7 @@
 server (threads), on whichever database the suite runs (SQLite or PostgreSQL)."""
 
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import pytest
 
@@ -76,3 +77,19 @@ def test_cancellations_under_load_promote_exactly_one_each(live_server, world):
     waiting = rows.filter(status="waitlisted").order_by("queue_no")
     assert [waitlist_position(b) for b in waiting] == list(range(1, 41))
     assert Session.objects.get(pk=session.pk).confirmed <= session.capacity
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_person_pressing_two_sessions_at_once_gets_one_under_a_daily_limit(live_server, world):
+    act = h.activity(h.center(world), capacity=10, limit_count=1, limit_period="day")
+    morning = act.sessions.get()
+    afternoon = Session.objects.create(activity=act, starts_at=morning.starts_at + timedelta(hours=3),
+                                       ends_at=morning.ends_at + timedelta(hours=3), capacity=10)
+    (_person, token), = h.residents(1)
+    paths = [f"/api/v1/activities/{act.pk}/sessions/{s.pk}/bookings" for s in (morning, afternoon)] * 15
+    with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
+        answers = list(pool.map(lambda p: h.call(live_server.url, "POST", p, token), paths))
+    assert sorted(code for code, _b in answers) == [201] + [409] * 29
+    assert {body["errors"][0]["field"] for code, body in answers if code == 409} <= {"limit", "already_booked"}
+    assert Booking.objects.count() == 1
+    assert sum(Session.objects.filter(activity=act).values_list("confirmed", flat=True)) == 1
