@@ -34,14 +34,15 @@ def test_the_workbench_shows_the_personas_scope_node(client_for, username, node_
 
 
 @pytest.mark.parametrize(("username", "tiles"), sorted({
-    "district": ["territory", "orgs", "members", "development", "transfers", "reports", "meetings", "compliance",
-                 "study_admin", "my_study", "activities", "centers", "checkin", "room_reservations"],
-    "street": ["territory", "orgs", "members", "development", "transfers", "reports", "meetings", "compliance",
-               "study_admin", "my_study", "activities", "centers", "checkin", "room_reservations"],
-    "community": ["territory", "orgs", "members", "development", "transfers", "reports", "meetings", "compliance",
-                  "my_meetings", "study_admin", "my_study", "activities", "centers", "checkin", "room_reservations"],
-    "branch": ["orgs", "members", "development", "transfers", "meetings", "compliance", "my_meetings", "study_admin",
-               "my_study", "room_reservations"],
+    "district": ["territory", "orgs", "members", "development", "transfers", "reports", "dues", "meetings",
+                 "compliance", "study_admin", "my_study", "activities", "centers", "checkin", "room_reservations"],
+    "street": ["territory", "orgs", "members", "development", "transfers", "reports", "dues", "meetings",
+               "compliance", "study_admin", "my_study", "activities", "centers", "checkin", "room_reservations"],
+    "community": ["territory", "orgs", "members", "development", "transfers", "reports", "dues", "meetings",
+                  "compliance", "my_dues", "my_meetings", "study_admin", "my_study", "activities", "centers",
+                  "checkin", "room_reservations"],
+    "branch": ["orgs", "members", "development", "transfers", "dues", "meetings", "compliance", "my_dues",
+               "my_meetings", "study_admin", "my_study", "room_reservations"],
     "grid": ["territory", "orgs", "reports", "my_study"],
     "dept": ["territory", "my_study", "centers"],
     "auditor": ["my_study", "audit"],
