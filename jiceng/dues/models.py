@@ -25,7 +25,7 @@ class DuesBase(models.Model):
     The base is personal data: only those with ``view_dues_base`` where the member is see it."""
 
     member = models.ForeignKey("members.Member", verbose_name=_("党员"), on_delete=models.CASCADE,
-                               related_name="dues_bases")
+                               related_name="dues_bases", db_index=False)  # leads (member, year)
     branch = models.ForeignKey("core.Org", verbose_name=_("支部"), on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("年度"))
     base = models.DecimalField(_("计算基数（税后月收入）"), **MONEY, default=0)
@@ -71,8 +71,9 @@ class Assessment(models.Model):
     """One member's monthly amount for a year and everything it was computed from (kept as fixed)."""
 
     member = models.ForeignKey("members.Member", verbose_name=_("党员"), on_delete=models.CASCADE,
-                               related_name="dues_assessments")
-    branch = models.ForeignKey("core.Org", verbose_name=_("支部"), on_delete=models.PROTECT, related_name="+")
+                               related_name="dues_assessments", db_index=False)  # leads (member, year)
+    branch = models.ForeignKey("core.Org", verbose_name=_("支部"), on_delete=models.PROTECT, related_name="+",
+                               db_index=False)  # leads the (branch, …) index
     year = models.PositiveSmallIntegerField(_("年度"))
     category = models.CharField(_("党费类别"), max_length=16, choices=DuesCategory.choices)
     base = models.DecimalField(_("计算基数"), **MONEY)
@@ -190,8 +191,9 @@ class LedgerMonth(models.Model):
     """台账: one member and one month: the amount due, and whether, when and how it was paid."""
 
     member = models.ForeignKey("members.Member", verbose_name=_("党员"), on_delete=models.CASCADE,
-                               related_name="dues_months")
-    branch = models.ForeignKey("core.Org", verbose_name=_("支部"), on_delete=models.PROTECT, related_name="+")
+                               related_name="dues_months", db_index=False)  # leads (member, month)
+    branch = models.ForeignKey("core.Org", verbose_name=_("支部"), on_delete=models.PROTECT, related_name="+",
+                               db_index=False)  # leads the (branch, …) index
     month = models.DateField(_("月份"))
     due = models.DecimalField(_("应交"), **MONEY)
     paid = models.DecimalField(_("实交"), **MONEY, null=True, blank=True)
