@@ -14,6 +14,7 @@ import os
 from datetime import date
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
@@ -41,6 +42,8 @@ from jiceng.orglife.selectors.meetings import own_member
 from jiceng.orglife.services.meetings import CHANGE, now
 
 PHOTO_TYPES = {".jpg", ".jpeg", ".png"}
+SIGNIN_MAX_FAILURES = 10  # wrong codes of one member within SIGNIN_FAILURE_MINUTES: codes are not guessed
+SIGNIN_FAILURE_MINUTES = 10
 
 
 def early_minutes() -> int:
@@ -70,6 +73,10 @@ def sign_in_by_code(actor, *, code: str) -> Attendance:
     """签到: the signed-in member's own attendance at the meeting whose code this is and whose sign-in
     window is open now. Signing in twice is harmless (the first time stands)."""
     member = _own_member(actor)
+    failures_key = f"orglife:signin-failures:{member.pk}"
+    if cache.get(failures_key, 0) >= SIGNIN_MAX_FAILURES:
+        raise ValidationError({"code": [_("签到码输错次数过多，请%(n)d分钟后再试，或请记录人登记") % {
+            "n": SIGNIN_FAILURE_MINUTES}]})
     code = (code or "").strip()
     if not code.isdigit() or len(code) > 8:
         raise ValidationError({"code": [_("签到码为6位数字，请核对")]})
@@ -77,6 +84,8 @@ def sign_in_by_code(actor, *, code: str) -> Attendance:
         member=member, meeting__checkin_code=code).exclude(meeting__status=MeetingStatus.CANCELLED)
         if _signable(a.meeting)]
     if not candidates:
+        cache.add(failures_key, 0, SIGNIN_FAILURE_MINUTES * 60)
+        cache.incr(failures_key)
         raise ValidationError({"code": [_("签到码不正确，或不在签到时间内（会前%(n)d分钟至会议结束），"
                                           "或您不在该会议的参会名单中") % {"n": early_minutes()}]})
     attendance = candidates[0]

@@ -138,3 +138,13 @@ def test_attendance_files_and_votes(client, world, token_for, settings, tmp_path
 def test_missing_records_are_404(client, token_for, path):
     response = (client.post if path.endswith("close") else client.get)(f"{API}{path}", **token_for("branch"))
     assert response.status_code == 404
+
+
+def test_the_list_takes_a_fixed_number_of_queries(client, world, token_for, django_assert_max_num_queries):
+    h.roll(world.grid_branch, 5)
+    for n in range(12):
+        h.meeting(world.grid_branch, minutes_from_now=n * 60 * 24, topic=f"会议{n}")
+    headers = token_for("branch")
+    with django_assert_max_num_queries(12):
+        response = client.get(f"{API}/meetings", **headers)
+    assert response.json()["count"] == 12

@@ -127,3 +127,12 @@ def test_the_member_record_shows_organizational_life(world, client_for):
     h.meeting(world.grid_branch, topic="记录页可见的会议")
     page = client_for("branch").get(f"/members/{people[0].pk}/").content.decode()
     assert "组织生活" in page and "记录页可见的会议" in page
+
+
+def test_the_plan_page_takes_a_fixed_number_of_queries(world, client_for, django_assert_max_num_queries):
+    h.roll(world.grid_branch, 5)
+    for n in range(10):
+        h.meeting(world.grid_branch, minutes_from_now=n * 60, topic=f"会议{n}")
+    client = client_for("branch")
+    with django_assert_max_num_queries(30):
+        assert client.get("/orglife/meetings/").status_code == 200

@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
@@ -152,6 +153,21 @@ def test_sign_in_refusals_change_nothing(world):
     assert not Attendance.objects.filter(state="present").exists()
     with pytest.raises(PermissionDenied):  # an account that is no member
         att.sign_in_by_code(SYSTEM, code=now.checkin_code)
+
+
+def test_codes_are_not_guessed(world):
+    people = h.roll(world.grid_branch, 1)
+    user = h.own_account(people[0])
+    m = h.meeting(world.grid_branch, minutes_from_now=5)
+    wrong = "000000" if m.checkin_code != "000000" else "111111"
+    for _n in range(att.SIGNIN_MAX_FAILURES):
+        with pytest.raises(ValidationError):
+            att.sign_in_by_code(user, code=wrong)
+    with pytest.raises(ValidationError) as exc:
+        att.sign_in_by_code(user, code=m.checkin_code)
+    assert "次数过多" in exc.value.message_dict["code"][0]
+    assert not Attendance.objects.filter(state="present").exists()
+    cache.delete(f"orglife:signin-failures:{people[0].pk}")  # primary keys are reused after a rollback
 
 
 def test_leave_is_asked_by_the_member_and_decided_by_the_secretary(world, personas):
