@@ -20,6 +20,7 @@ class Module:
     order: int = 100
     description: str = ""
     counter: Callable | None = None  # f(user) -> int | None, for the workbench tile
+    shown: Callable | None = None  # f(user) -> bool: narrows further (a member's own pages: linked members only)
 
 
 _modules: dict[str, Module] = {}
@@ -67,6 +68,7 @@ def demo_steps() -> list[Callable]:
 def modules_for(user) -> list[Module]:
     held = scope.permissions(user)
     return sorted(
-        (m for m in _modules.values() if not m.perms or "*" in held or held.intersection(m.perms)),
+        (m for m in _modules.values()
+         if (not m.perms or "*" in held or held.intersection(m.perms)) and (m.shown is None or m.shown(user))),
         key=lambda m: (m.order, m.key),
     )

@@ -30,6 +30,7 @@ class DuesConfig(AppConfig):
         from jiceng.core import registry
         from jiceng.core.registry import Module
         from jiceng.dues.demo import load_dues_demo
+        from jiceng.members.selectors.roll import is_member_account
 
         registry.register_demo(load_dues_demo, order=50)
         for role, perms in DUES_ROLE_PERMISSIONS.items():
@@ -38,7 +39,7 @@ class DuesConfig(AppConfig):
             Module("dues", _("党费"), "dues:home", "cash-coin", ("dues.view_dues",), 40,
                    _("年度核定、按月台账、收缴与上缴、公示；数字为待研究的自行脱党审查"), counter=_open_reviews),
             Module("my_dues", _("我的党费"), "dues:my", "wallet2", ("dues.view_own_dues",), 41,
-                   _("每月应交、已交月份、收据与网上交纳")),
+                   _("每月应交、已交月份、收据与网上交纳"), shown=is_member_account),
         ]:
             registry.register_module(module)
         registry.register_audit_actions({

@@ -31,6 +31,7 @@ def _my_study(user) -> int | None:
 def register() -> None:
     from jiceng.core import registry
     from jiceng.core.registry import Module
+    from jiceng.members.selectors.roll import is_member_account
     from jiceng.orglife.demo_study import load_study_demo
 
     for role, perms in COMPLIANCE_ROLE_PERMISSIONS.items():
@@ -43,7 +44,7 @@ def register() -> None:
         _("布置学习内容，查看各支部完成率（目标80%）")))
     registry.register_module(Module(
         "my_study", _("我的学习"), "orglife:my_study", "book", (), 44,
-        _("组织布置给我的学习内容；数字为未完成的条目"), counter=_my_study))
+        _("组织布置给我的学习内容；数字为未完成的条目"), counter=_my_study, shown=is_member_account))
     registry.register_audit_actions({
         "study.create": _("布置学习内容"), "study.update": _("修改学习内容"), "study.complete": _("完成学习"),
         "compliance.export": _("导出全程纪实册"),

@@ -31,6 +31,7 @@ def _my_upcoming(user) -> int:
 def register() -> None:
     from jiceng.core import registry
     from jiceng.core.registry import Module
+    from jiceng.members.selectors.roll import is_member_account
     from jiceng.orglife.demo import load_meetings_demo
 
     registry.register_demo(load_meetings_demo, order=30)
@@ -41,7 +42,7 @@ def register() -> None:
         _("本月计划、会议签到与记录、请假审批、表决；数字为待审批的请假"), counter=_leave_pending))
     registry.register_module(Module(
         "my_meetings", _("我的会议"), "orglife:my_meetings", "person-check", ("orglife.attend_meeting",), 42,
-        _("会议通知、签到码签到、请假；数字为未召开的会议"), counter=_my_upcoming))
+        _("会议通知、签到码签到、请假；数字为未召开的会议"), counter=_my_upcoming, shown=is_member_account))
     registry.register_module(Module(
         "meeting_kinds", _("组织生活类型"), "orglife:kinds", "list-check", ("orglife.change_meetingkind",), 86,
         _("组织生活类型与频次规则")))

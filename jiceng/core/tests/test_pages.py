@@ -35,23 +35,33 @@ def test_the_workbench_shows_the_personas_scope_node(client_for, username, node_
 
 @pytest.mark.parametrize(("username", "tiles"), sorted({
     "district": ["territory", "orgs", "members", "development", "transfers", "reports", "dues", "meetings",
-                 "compliance", "study_admin", "my_study", "activities", "centers", "checkin", "room_reservations"],
+                 "compliance", "study_admin", "activities", "centers", "checkin", "room_reservations"],
     "street": ["territory", "orgs", "members", "development", "transfers", "reports", "dues", "meetings",
-               "compliance", "study_admin", "my_study", "activities", "centers", "checkin", "room_reservations"],
+               "compliance", "study_admin", "activities", "centers", "checkin", "room_reservations"],
     "community": ["territory", "orgs", "members", "development", "transfers", "reports", "dues", "meetings",
-                  "compliance", "my_dues", "my_meetings", "study_admin", "my_study", "activities", "centers",
-                  "checkin", "room_reservations"],
-    "branch": ["orgs", "members", "development", "transfers", "dues", "meetings", "compliance", "my_dues",
-               "my_meetings", "study_admin", "my_study", "room_reservations"],
-    "grid": ["territory", "orgs", "reports", "my_study"],
-    "dept": ["territory", "my_study", "centers"],
-    "auditor": ["my_study", "audit"],
-    "security": ["territory", "orgs", "my_study", "users"],
-    "admin": ["territory", "orgs", "my_study", "users", "calendar", "meeting_kinds"],
+                  "compliance", "study_admin", "activities", "centers", "checkin", "room_reservations"],
+    "branch": ["orgs", "members", "development", "transfers", "dues", "meetings", "compliance", "study_admin",
+               "room_reservations"],
+    "grid": ["territory", "orgs", "reports"],
+    "dept": ["territory", "centers"],
+    "auditor": ["audit"],
+    "security": ["territory", "orgs", "users"],
+    "admin": ["territory", "orgs", "users", "calendar", "meeting_kinds"],
 }.items()))
 def test_the_workbench_offers_only_the_modules_the_persona_may_use(client_for, username, tiles):
     response = client_for(username).get("/")
     assert [t["module"].key for t in response.context["tiles"]] == tiles
+
+
+def test_a_members_own_pages_are_offered_only_to_an_account_linked_to_a_member(client_for, personas, world):
+    from jiceng.members.services.roll import member_link_user
+    from jiceng.members.tests.factories import member
+
+    own = ["my_meetings", "my_dues", "my_study"]
+    assert not set(own) & {t["module"].key for t in client_for("branch").get("/").context["tiles"]}
+    member_link_user(SYSTEM, member=member(world.grid_branch, "赵书记"), user=personas["branch"])
+    keys = [t["module"].key for t in client_for("branch").get("/").context["tiles"]]
+    assert set(own) <= set(keys)
 
 
 def test_the_street_worker_sees_territory_and_org_tiles_but_no_audit(client_for):

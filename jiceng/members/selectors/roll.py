@@ -113,3 +113,13 @@ def member_of_user(user) -> Member | None:
     if not getattr(user, "is_authenticated", False):
         return None
     return Member.objects.select_related("branch", "party_group").filter(user=user).first()
+
+
+def is_member_account(user) -> bool:
+    """Whether the signed-in user is a party member's own account (for the 我的… pages); asked once per
+    request object, as every page's menu asks it."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if not hasattr(user, "_is_member_account"):
+        user._is_member_account = Member.objects.filter(user=user).exists()
+    return user._is_member_account
