@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import date, time
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
+from jiceng.centers.api_places import Id
 from jiceng.centers.selectors import places as selectors
 from jiceng.centers.services import catalogue, rota
 from jiceng.core.api import ERRORS
@@ -38,7 +41,7 @@ class ServiceIn(Schema):
     category: str = Field(..., max_length=40)
     description: str = Field("", max_length=2000)
     channel: str = "walk_in"
-    department: int | None = None
+    department: Id | None = None
 
 
 class ShiftOut(Schema):
@@ -63,7 +66,7 @@ class ShiftOut(Schema):
 
 
 class ShiftIn(Schema):
-    department: int
+    department: Id
     weekday: int = Field(..., ge=0, le=6)
     starts: time
     ends: time
@@ -72,42 +75,40 @@ class ShiftIn(Schema):
     matters: str = Field("", max_length=200)
 
 
-def department_for_field(department_id: int | None):
-    from django.core.exceptions import ValidationError
-    from django.utils.translation import gettext as _
-
+def department_for_field(center, department_id: int | None) -> Department | None:
+    """A department of the center's area or above it (those that may serve or sit in there)."""
     if department_id is None:
         return None
-    department = Department.objects.filter(pk=department_id).first()
+    department = selectors.departments_for(center).filter(pk=department_id).first()
     if department is None:
-        raise ValidationError({"department": [_("部门不存在")]})
+        raise ValidationError({"department": [_("部门不存在，或不属于本中心所在区域")]})
     return department
 
 
 @router.get("/centers/{center_id}/services", response={200: list[ServiceOut], **ERRORS}, auth=None)
-def service_list(request, center_id: int):
+def service_list(request, center_id: Id):
     """The center's service catalogue (public), by category."""
     return selectors.active_services(selectors.public_center_get(center_id))
 
 
 @router.post("/centers/{center_id}/services", response={201: ServiceOut, **ERRORS})
-def service_create(request, center_id: int, payload: ServiceIn):
+def service_create(request, center_id: Id, payload: ServiceIn):
     center = selectors.center_get(request.user, center_id)
     data = payload.dict()
-    data["department"] = department_for_field(data["department"])
+    data["department"] = department_for_field(center, data["department"])
     return Status(201, catalogue.service_create(request.user, center=center, **data))
 
 
 @router.get("/centers/{center_id}/rota", response={200: list[ShiftOut], **ERRORS}, auth=None)
-def rota_list(request, center_id: int, on: date | None = None):
+def rota_list(request, center_id: Id, on: date | None = None):
     """The departments sitting in (坐班) on ``on`` (default today), by weekday and time (public)."""
     return selectors.current_rota(selectors.public_center_get(center_id), on)
 
 
 @router.post("/centers/{center_id}/rota", response={201: ShiftOut, **ERRORS})
-def rota_create(request, center_id: int, payload: ShiftIn):
+def rota_create(request, center_id: Id, payload: ShiftIn):
     """Add a rota shift; the center's staff find a notice of it on their page."""
     center = selectors.center_get(request.user, center_id)
     data = payload.dict()
-    data["department"] = department_for_field(data["department"])
+    data["department"] = department_for_field(center, data["department"])
     return Status(201, rota.shift_create(request.user, center=center, **data))

@@ -4,6 +4,7 @@ services and rota; staff create and change centers and rooms. Thin: selectors an
 from __future__ import annotations
 
 from datetime import date, time
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -15,6 +16,8 @@ from jiceng.core.api import ERRORS
 from jiceng.core.selectors.territory import area_for_field
 
 router = Router(tags=["centers"])
+
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]  # a larger id would be a database error, not a 404
 
 
 class HoursOut(Schema):
@@ -149,19 +152,6 @@ class CenterQuery(Schema):
     q: str = Field("", max_length=40)
 
 
-def parse_near(text: str) -> tuple[float, float] | None:
-    """``"39.85,116.37"`` → (39.85, 116.37); empty → None; anything else is a field error."""
-    if not text.strip():
-        return None
-    try:
-        lat, lng = (float(part) for part in text.split(","))
-    except ValueError as exc:
-        raise ValidationError({"near": [_("位置应写作“纬度,经度”，如 39.85,116.37")]}) from exc
-    if not (-90 <= lat <= 90 and -180 <= lng <= 180):
-        raise ValidationError({"near": [_("经纬度超出范围")]})
-    return lat, lng
-
-
 def _detail(center):
     day = selectors.today()
     hours = selectors.hours_on(center, day)
@@ -181,11 +171,11 @@ def _center_data(data: dict) -> dict:
 @router.get("/centers", response={200: list[CenterOut], **ERRORS}, auth=None)
 def center_list(request, filters: Query[CenterQuery]):
     """Active centers and stations (public). With ``near=lat,lng`` nearest first, with ``distance_m``."""
-    return selectors.public_center_list(near=parse_near(filters.near), level=filters.level, q=filters.q)
+    return selectors.public_center_list(near=selectors.parse_near(filters.near), level=filters.level, q=filters.q)
 
 
 @router.get("/centers/{center_id}", response={200: CenterDetailOut, **ERRORS}, auth=None)
-def center_get(request, center_id: int):
+def center_get(request, center_id: Id):
     """A center (public): hours, today's hours (holidays and exceptions applied) and rooms."""
     return _detail(selectors.public_center_get(center_id))
 
@@ -198,14 +188,14 @@ def center_create(request, payload: CenterIn):
 
 
 @router.patch("/centers/{center_id}", response={200: CenterDetailOut, **ERRORS})
-def center_update(request, center_id: int, payload: CenterPatch):
+def center_update(request, center_id: Id, payload: CenterPatch):
     center = selectors.center_get(request.user, center_id)
     data = _center_data(payload.dict(exclude_unset=True))
     return _detail(services.center_update(request.user, center=center, **data))
 
 
 @router.put("/centers/{center_id}/hours", response={200: CenterDetailOut, **ERRORS})
-def center_hours(request, center_id: int, payload: HoursIn):
+def center_hours(request, center_id: Id, payload: HoursIn):
     """Replace the regular weekly hours; weekdays not listed are closed."""
     center = selectors.center_get(request.user, center_id)
     weekly = {}
@@ -217,12 +207,12 @@ def center_hours(request, center_id: int, payload: HoursIn):
 
 
 @router.post("/centers/{center_id}/rooms", response={201: RoomOut, **ERRORS})
-def room_create(request, center_id: int, payload: RoomIn):
+def room_create(request, center_id: Id, payload: RoomIn):
     center = selectors.center_get(request.user, center_id)
     return Status(201, services.room_create(request.user, center=center, **payload.dict()))
 
 
 @router.patch("/rooms/{room_id}", response={200: RoomOut, **ERRORS})
-def room_update(request, room_id: int, payload: RoomPatch):
+def room_update(request, room_id: Id, payload: RoomPatch):
     room = selectors.room_get(request.user, room_id)
     return services.room_update(request.user, room=room, **payload.dict(exclude_unset=True))

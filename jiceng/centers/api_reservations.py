@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from ninja import Field, Query, Router, Schema, Status
 
+from jiceng.centers.api_places import Id
 from jiceng.centers.selectors import places as place_selectors
 from jiceng.centers.selectors import reservations as selectors
 from jiceng.centers.services import reservations as services
@@ -76,7 +77,7 @@ class ReservationOut(Schema):
 
 
 class ReservationIn(Schema):
-    org: int | None = Field(None, description="id of the reserving organization")
+    org: Id | None = Field(None, description="id of the reserving organization")
     applicant: str = Field("", max_length=100, description="name of an applicant not in the system")
     contact_name: str = Field(..., max_length=50)
     contact_phone: str = Field("", max_length=20)
@@ -85,7 +86,7 @@ class ReservationIn(Schema):
     attendees: int = Field(0, ge=0, le=100_000)
     starts_at: datetime
     ends_at: datetime
-    meeting: int | None = Field(None, description="id of the orglife meeting record")
+    meeting: Id | None = Field(None, description="id of the orglife meeting record")
 
 
 class NoteIn(Schema):
@@ -99,12 +100,12 @@ class SpanQuery(Schema):
 
 class ListQuery(Schema):
     status: str = ""
-    center: int | None = None
+    center: Id | None = None
     upcoming: bool = False
 
 
 @router.get("/rooms/{room_id}/reservations", response={200: list[SlotOut], **ERRORS})
-def room_reservations(request, room_id: int, span: Query[SpanQuery]):
+def room_reservations(request, room_id: Id, span: Query[SpanQuery]):
     """Pending and confirmed reservations of the room between ``from`` and ``to`` (default: 14 days);
     who and why only for the center's staff and the reserving organization."""
     room = place_selectors.public_room_get(room_id)
@@ -112,7 +113,7 @@ def room_reservations(request, room_id: int, span: Query[SpanQuery]):
 
 
 @router.post("/rooms/{room_id}/reservations", response={201: ReservationOut, 409: ErrorOut, **ERRORS})
-def reservation_create(request, room_id: int, payload: ReservationIn):
+def reservation_create(request, room_id: Id, payload: ReservationIn):
     """Reserve the room. 201 with ``status`` confirmed (``approved``) or ``pending`` (the room needs the
     center's approval); 409 when the time overlaps another reservation; 422 names the bad field."""
     room = place_selectors.public_room_get(room_id)
@@ -129,18 +130,30 @@ def reservation_list(request, filters: Query[ListQuery]):
 
 
 @router.post("/reservations/{reservation_id}/approve", response={200: ReservationOut, 409: ErrorOut, **ERRORS})
-def reservation_approve(request, reservation_id: int, payload: NoteIn):
+def reservation_approve(request, reservation_id: Id, payload: NoteIn):
     reservation = selectors.reservation_get(request.user, reservation_id)
     return services.reservation_approve(request.user, reservation=reservation, note=payload.note)
 
 
 @router.post("/reservations/{reservation_id}/refuse", response={200: ReservationOut, 409: ErrorOut, **ERRORS})
-def reservation_refuse(request, reservation_id: int, payload: NoteIn):
+def reservation_refuse(request, reservation_id: Id, payload: NoteIn):
     reservation = selectors.reservation_get(request.user, reservation_id)
     return services.reservation_refuse(request.user, reservation=reservation, note=payload.note)
 
 
 @router.post("/reservations/{reservation_id}/cancel", response={200: ReservationOut, 409: ErrorOut, **ERRORS})
-def reservation_cancel(request, reservation_id: int, payload: NoteIn):
+def reservation_cancel(request, reservation_id: Id, payload: NoteIn):
     reservation = selectors.reservation_get(request.user, reservation_id)
     return services.reservation_cancel(request.user, reservation=reservation, note=payload.note)
+
+
+class MeetingIn(Schema):
+    meeting: Id | None = Field(None, description="id of the orglife meeting record; null unlinks")
+
+
+@router.post("/reservations/{reservation_id}/meeting", response={200: ReservationOut, **ERRORS})
+def reservation_meeting(request, reservation_id: Id, payload: MeetingIn):
+    """Link the reservation to the meeting record (三会一课 …) of the same organization."""
+    reservation = selectors.reservation_get(request.user, reservation_id)
+    meeting = selectors.meeting_for_field(request.user, payload.meeting)
+    return services.reservation_link_meeting(request.user, reservation=reservation, meeting=meeting)

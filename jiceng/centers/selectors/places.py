@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jiceng.centers.models import Center, CenterNotice, CenterService, OpeningHours, Room, RotaShift
 from jiceng.centers.rules import DayHours, day_hours, distance_m
@@ -15,6 +17,19 @@ from jiceng.core.models import Department
 
 VIEW = "centers.view_center"
 CHANGE = "centers.change_center"
+
+
+def parse_near(text: str) -> tuple[float, float] | None:
+    """``"39.85,116.37"`` → (39.85, 116.37); empty → None; anything else is a field error ``near``."""
+    if not text.strip():
+        return None
+    try:
+        lat, lng = (float(part) for part in text.split(","))
+    except ValueError as exc:
+        raise ValidationError({"near": [_("位置应写作“纬度,经度”，如 39.85,116.37")]}) from exc
+    if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+        raise ValidationError({"near": [_("经纬度超出范围")]})
+    return lat, lng
 
 
 def public_centers() -> QuerySet[Center]:
@@ -118,8 +133,3 @@ def departments_for(center: Center) -> QuerySet[Department]:
     """The departments that may sit in or provide services at ``center``: those of its area or above."""
     return (Department.objects.filter(area__path__in=paths.ancestors(center.area.path))
             .select_related("area").order_by("name"))
-
-
-def centers_with_rooms(actor, *, perm: str = VIEW) -> QuerySet[Center]:
-    return center_list(actor, perm=perm).prefetch_related(
-        Prefetch("rooms", queryset=Room.objects.order_by("name")))

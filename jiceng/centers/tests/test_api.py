@@ -105,6 +105,14 @@ def test_reservations_201_409_422_and_the_timetable(client, world, personas, tok
                 HTTP_AUTHORIZATION=f"Bearer {other}").status_code == 404
     assert post(client, f"/api/v1/reservations/{rid}/approve", {},
                 HTTP_AUTHORIZATION=f"Bearer {staff}").status_code == 409  # already confirmed
+    from jiceng.orglife.models import Meeting, MeetingKind
+
+    meeting = Meeting.objects.create(kind=MeetingKind.objects.first(), org=world.grid_branch, topic="党员大会",
+                                     starts_at=h.at(day, "10:00"))
+    linked = post(client, f"/api/v1/reservations/{rid}/meeting", {"meeting": meeting.pk}, **token_for("branch"))
+    assert linked.status_code == 200 and linked.json()["meeting"] == meeting.pk
+    assert post(client, f"/api/v1/reservations/{rid}/meeting", {"meeting": 2**62},
+                **token_for("branch")).status_code == 422
     cancelled = post(client, f"/api/v1/reservations/{rid}/cancel", {"note": "改期"}, **token_for("branch"))
     assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
 
@@ -140,3 +148,22 @@ def test_the_public_list_reads_a_constant_number_of_queries(client, world):
     for n in range(2, 8):
         h.room(h.center(world.majiabao, name=f"第{n}站"))
     assert count() == few
+
+
+def test_staff_add_services_and_rota_with_departments_of_the_centers_area(client, world):
+    from jiceng.centers.models import CenterNotice
+
+    center = h.center(world.majiabao)
+    token = {"HTTP_AUTHORIZATION": f"Bearer {accounts.token_issue(SYSTEM, user=h.staff(world.majiabao), name='t')[1]}"}
+    ours = accounts.department_create(SYSTEM, name="丰台区水务局", kind="水务", area=world.fengtai)
+    theirs = accounts.department_create(SYSTEM, name="石景山区水务局", kind="水务", area=world.shijingshan)
+    shift = {"department": ours.pk, "weekday": 2, "starts": "09:00", "ends": "12:00", "valid_from": "2026-11-01"}
+    made = post(client, f"/api/v1/centers/{center.pk}/rota", shift, **token)
+    assert made.status_code == 201 and made.json()["weekday_name"] == "周三"
+    assert CenterNotice.objects.filter(center=center).count() == 1
+    foreign = post(client, f"/api/v1/centers/{center.pk}/rota", {**shift, "department": theirs.pk}, **token)
+    assert foreign.status_code == 422 and foreign.json()["errors"][0]["field"] == "department"
+    service = post(client, f"/api/v1/centers/{center.pk}/services", {"name": "用水报装", "category": "生活服务",
+                                                                    "department": ours.pk}, **token)
+    assert service.status_code == 201 and service.json()["department_name"] == "丰台区水务局"
+    assert client.get(f"/api/v1/centers/{center.pk}/rota").json()[0]["department_name"] == "丰台区水务局"

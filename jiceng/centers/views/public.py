@@ -10,7 +10,6 @@ from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.urls import path, reverse
 
-from jiceng.centers.api_places import parse_near
 from jiceng.centers.models import CenterLevel, CenterPhoto
 from jiceng.centers.selectors import places as selectors
 
@@ -20,7 +19,7 @@ def _near(request) -> tuple[tuple[float, float] | None, str]:
     if not (lat or lng):
         return None, ""
     try:
-        return parse_near(f"{lat},{lng}"), ""
+        return selectors.parse_near(f"{lat},{lng}"), ""
     except ValidationError as exc:
         return None, exc.message_dict["near"][0]
 

@@ -72,17 +72,13 @@ def staff_center(request, center_id: int):
         "exception_form": forms.ExceptionForm(), "photo_form": forms.PhotoForm(), "import_form": forms.ImportForm()})
 
 
-def _center_data(form) -> dict:
-    return dict(form.cleaned_data)
-
-
 @login_required
 def center_new(request):
     if not scope.holds(request.user, ADD):
         raise PermissionDenied(_("您没有新建党群服务中心的权限。"))
     form = forms.CenterForm(request.POST or None, areas=_areas(request.user, ADD))
     if request.method == "POST" and form.is_valid():
-        center = run_service(form, lambda: places.center_create(request.user, **_center_data(form)))
+        center = run_service(form, lambda: places.center_create(request.user, **form.cleaned_data))
         if center:
             messages.success(request, _("已新建 %(name)s，请设置开放时间和功能室。") % {"name": center.name})
             return redirect("centers:staff_center", center_id=center.pk)
@@ -96,7 +92,7 @@ def center_edit(request, center_id: int):
     initial = {f: getattr(center, f) for f in places.CENTER_FIELDS}
     form = forms.CenterForm(request.POST or None, initial=initial, areas=_areas(request.user, CHANGE))
     if request.method == "POST" and form.is_valid():
-        if run_service(form, lambda: places.center_update(request.user, center=center, **_center_data(form))):
+        if run_service(form, lambda: places.center_update(request.user, center=center, **form.cleaned_data)):
             messages.success(request, _("已保存。"))
             return redirect("centers:staff_center", center_id=center.pk)
     return _form_page(request, form, title=_("修改中心信息"), center=center)
