@@ -190,6 +190,53 @@ def evaluate_orgs(orgs: QuerySet[Org], year: int, *, day: date, kind_list: list[
     return branches, evaluate(branches, kind_list, counts, year, day=day)
 
 
+def _plans(kind_list: list[Kind], year: int, day: date, soon: int) -> list[tuple[Kind, list]]:
+    """Per kind with a frequency: its periods of ``year`` and the state each has when not met."""
+    plans = []
+    for kind in kind_list:
+        spans = [(span, rules.cell_state(held=0, required=kind.times, span=span, today=day, due_soon_days=soon))
+                 for span in rules.spans_of_year(kind.period, year)]
+        if spans:
+            plans.append((kind, spans))
+    return plans
+
+
+SLOTS = {rules.MET: 0, rules.MISSING: 1, rules.DUE_SOON: 2, rules.OPEN: 3}  # the states a Tally counts
+
+
+def month_tallies(branches: dict[int, Branch], kind_list: list[Kind], counts: dict, year: int, *,
+                  day: date) -> dict[int, list[Tally]]:
+    """What ``iter_cells`` gives, counted per branch and month of the period's end, without making a
+    cell per (branch, kind, period): the street and district views count hundreds of thousands.
+    Branches set up during the year go through ``iter_cells`` itself."""
+    soon = settings.COMPLIANCE_DUE_SOON_DAYS
+    plans = [(kind, [(span.index, span.end.month - 1, SLOTS.get(unmet, -1)) for span, unmet in spans])
+             for kind, spans in _plans(kind_list, year, day, soon)]
+    first_day, get = date(year, 1, 1), counts.get
+    out: dict[int, list[Tally]] = {}
+    for pk, branch in branches.items():
+        grid = [[0, 0, 0, 0] for _m in range(12)]
+        if branch.established_on is not None and branch.established_on > first_day:
+            for cell in iter_cells({pk: branch}, kind_list, counts, year, day=day):
+                if cell.state in SLOTS:
+                    grid[cell.span.end.month - 1][SLOTS[cell.state]] += 1
+        else:
+            has_committee, groups = branch.has_committee, len(branch.groups)
+            for kind, spans in plans:
+                if not rules.applies(needs_committee=kind.needs_committee, per_group=kind.per_group,
+                                     has_committee=has_committee, groups=groups):
+                    continue
+                kind_id, times = kind.id, kind.times
+                for org_id in [g for g, _n in branch.groups] if kind.per_group else (pk,):
+                    for index, month, unmet in spans:
+                        if get((org_id, kind_id, index), 0) >= times:
+                            grid[month][0] += 1
+                        elif unmet >= 0:
+                            grid[month][unmet] += 1
+        out[pk] = [Tally(*slots) for slots in grid]
+    return out
+
+
 def iter_cells(branches: dict[int, Branch], kind_list: list[Kind], counts: dict, year: int, *, day: date,
                first_period: str | None = None, due_soon_days: int | None = None) -> Iterator[Cell]:
     """Every cell of every branch for ``year`` as of ``day``: the rules applied to the counted rows.
@@ -198,13 +245,7 @@ def iter_cells(branches: dict[int, Branch], kind_list: list[Kind], counts: dict,
     per (kind, period); only branches set up during the year go through ``required_times``."""
     first_period = first_period or settings.COMPLIANCE_FIRST_PERIOD
     soon = settings.COMPLIANCE_DUE_SOON_DAYS if due_soon_days is None else due_soon_days
-    plans = []
-    for kind in kind_list:
-        spans = [(span, rules.cell_state(held=0, required=kind.times, span=span, today=day,
-                                                      due_soon_days=soon))
-                 for span in rules.spans_of_year(kind.period, year)]
-        if spans:
-            plans.append((kind, spans))
+    plans = _plans(kind_list, year, day, soon)
     get, met = counts.get, rules.MET
     for branch in branches.values():
         has_committee, groups, established = branch.has_committee, len(branch.groups), branch.established_on
@@ -341,9 +382,7 @@ def street_heat(actor, org_id, year: int, *, kind_code: str = "", day: date | No
     evaluated = [chosen] if chosen else kind_list
     branches = branch_facts(orgs, year)
     counts = held_counts(org_ids(branches, orgs, groups=True), year, evaluated)
-    months = {pk: [Tally() for _m in range(12)] for pk in branches}
-    for cell in iter_cells(branches, evaluated, counts, year, day=day):
-        months[cell.branch_id][cell.span.end.month - 1].add(cell.state)
+    months = month_tallies(branches, evaluated, counts, year, day=day)
     rows = [HeatRow(branch, months[pk], Tally.of(months[pk])) for pk, branch in branches.items()]
     return Heat(node, year, day, chosen, kind_list, rows, Tally.of(r.total for r in rows))
 
@@ -366,9 +405,8 @@ def district_rates(actor, org_id, year: int, *, day: date | None = None) -> tupl
     kind_list = kinds()
     branches = branch_facts(orgs, year)
     counts = held_counts(org_ids(branches, orgs, groups=True), year, kind_list)
-    per_branch = {pk: Tally() for pk in branches}
-    for cell in iter_cells(branches, kind_list, counts, year, day=day):
-        per_branch[cell.branch_id].add(cell.state)
+    per_branch = {pk: Tally.of(months) for pk, months in month_tallies(branches, kind_list, counts, year,
+                                                                        day=day).items()}
     members: dict[str, list[Tally]] = {path: [] for path in rates}
     for pk, branch in branches.items():
         line = ancestors(branch.path)

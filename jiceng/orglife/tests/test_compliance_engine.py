@@ -122,7 +122,9 @@ def _street(world):
             held(b, "theme_day", f"2026-{month:02d}-2{n} 09:00")
         held(b, "assembly", f"2026-0{n + 1}-05 09:00")
     held(world.grid_group, "group", "2026-02-03 19:00")
-    return [world.grid_branch, *made]
+    late = branch(world.jiayuan_committee, "年中新建党支部", full=8, established_on=date(2026, 5, 10))
+    held(late, "theme_day", "2026-05-20 09:00")
+    return [world.grid_branch, *made, late]
 
 
 def test_the_street_and_district_views_equal_the_per_branch_computation(world):
@@ -168,7 +170,7 @@ def test_the_street_view_runs_a_constant_number_of_queries(world, personas):
         held(b, "theme_day", "2026-03-03 09:00")
     with CaptureQueriesContext(connection) as many:
         heat = engine.street_heat(actor, world.majiabao_committee.pk, 2026)
-    assert len(heat.rows) == 11
+    assert len(heat.rows) == 12
     assert len(many.captured_queries) == len(few.captured_queries) <= 7
 
 
