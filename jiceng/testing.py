@@ -7,7 +7,11 @@ Orgs: 市委 ▸ 丰台区委 ▸ 马家堡街道工委 ▸ 嘉园一里社区�
       市委 ▸ 石景山区委 ▸ 八角街道工委 ▸ 八角北路社区党委.
 """
 
+import os
+import shutil
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -21,6 +25,44 @@ from jiceng.core.services.areas import official_path
 
 PASSWORD = "Jiceng@2026"
 SYSTEM = system_actor("tests")
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+BROWSER_MARKS = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                       reason="Debian's chromium is not installed (make browser installs it)"),
+]
+
+
+@contextmanager
+def chromium():
+    """Headless Debian Chromium driven by Playwright for Python (it never downloads a browser).
+
+    Playwright's sync API keeps an event loop running in this thread; the test's own ORM calls are
+    still synchronous, so Django's async-safety guard stands aside meanwhile."""
+    from playwright.sync_api import sync_playwright
+
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path=CHROMIUM, headless=True,
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                      "--no-first-run", "--disable-sync", "--disable-quic"])
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def phone_page(browser):
+    """A new page the size of a phone (390×844, touch)."""
+    return browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True,
+                               has_touch=True).new_page()
 
 
 def official(code12: str, name: str, level: str, parent: Area | None) -> Area:

@@ -1,40 +1,19 @@
 """The public center list and a center's page in a real browser on a phone-sized screen."""
 
-import os
-import shutil
-from pathlib import Path
 
 import pytest
 
 from jiceng.centers.services import catalogue
 from jiceng.centers.tests import helpers as h
-from jiceng.testing import SYSTEM
+from jiceng.testing import BROWSER_MARKS, SYSTEM, chromium, phone_page
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
 def phone():
-    from playwright.sync_api import sync_playwright
-
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                    args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
-        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True,
-                                      has_touch=True)
-        yield context.new_page()
-        browser.close()
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    with chromium() as browser:
+        yield phone_page(browser)
 
 
 def test_resident_finds_the_nearest_center_and_its_services_on_a_phone(transactional_db, live_server, world, phone):

@@ -1,40 +1,19 @@
 """A member signs in to a meeting with the code shown at the door, on a phone, in a real browser."""
 
-import os
-import shutil
-from pathlib import Path
 
 import pytest
 
 from jiceng.orglife.models import Attendance
 from jiceng.orglife.tests import meeting_helpers as h
-from jiceng.testing import PASSWORD
+from jiceng.testing import BROWSER_MARKS, PASSWORD, chromium, phone_page
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
 def phone():
-    from playwright.sync_api import sync_playwright
-
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                    args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
-        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True,
-                                      has_touch=True)
-        yield context.new_page()
-        browser.close()
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    with chromium() as browser:
+        yield phone_page(browser)
 
 
 def test_a_member_signs_in_to_a_meeting_by_code(transactional_db, live_server, world, phone):
