@@ -63,8 +63,9 @@ def main() -> int:
         results.append((f"scoped_orgs ({label})", code, ""))
         code = run("import_members.py", *db, *extra)
         results.append((f"import_members ({label})", code, ""))
-        code = run("roll_list.py", *db, *extra)
-        results.append((f"roll_list ({label})", code, ""))
+        for script in ("roll_list.py", "dues.py", "compliance.py", "bookings.py"):
+            code = run(script, *db, *extra)
+            results.append((f"{script[:-3]} ({label})", code, ""))
     print("\nsummary:")
     for name, code, note in results:
         status = {0: "ok", SKIPPED: "skipped"}.get(code, f"FAILED (exit {code})")
