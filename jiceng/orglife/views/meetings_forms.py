@@ -16,9 +16,9 @@ def meeting_orgs(actor):
         kind__in=["branch", "general_branch", "committee", "group"], is_active=True)).order_by("path")
 
 
-class MeetingForm(forms.Form):
-    org = forms.ModelChoiceField(label=_("召开会议的党组织"), queryset=Org.objects.none(),
-                                 help_text=_("党小组会选择党小组；其他会议选择党支部"))
+class MeetingFields(forms.Form):
+    """The fields a meeting is planned and changed with."""
+
     kind = forms.ModelChoiceField(label=_("类型"), queryset=MeetingKind.objects.filter(is_active=True))
     starts_at = forms.DateTimeField(label=_("开始时间"), widget=DATETIME, input_formats=DATETIME_FORMATS)
     ends_at = forms.DateTimeField(label=_("结束时间"), widget=DATETIME, input_formats=DATETIME_FORMATS,
@@ -29,25 +29,20 @@ class MeetingForm(forms.Form):
     recorder = forms.CharField(label=_("记录人"), max_length=40, required=False)
     content = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
                               max_length=20000)
+
+
+class MeetingForm(MeetingFields):
+    org = forms.ModelChoiceField(label=_("召开会议的党组织"), queryset=Org.objects.none(),
+                                 help_text=_("党小组会选择党小组；其他会议选择党支部"))
     notify = forms.BooleanField(label=_("立即通知参会党员（在“我的会议”中显示）"), required=False, initial=True)
+    field_order = ["org"]
 
     def __init__(self, *args, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = meeting_orgs(actor)
 
 
-class MeetingEditForm(forms.Form):
-    kind = forms.ModelChoiceField(label=_("类型"), queryset=MeetingKind.objects.filter(is_active=True))
-    starts_at = forms.DateTimeField(label=_("开始时间"), widget=DATETIME, input_formats=DATETIME_FORMATS)
-    ends_at = forms.DateTimeField(label=_("结束时间"), widget=DATETIME, input_formats=DATETIME_FORMATS,
-                                  required=False)
-    topic = forms.CharField(label=_("主题"), max_length=120)
-    place = forms.CharField(label=_("地点"), max_length=120, required=False)
-    host = forms.CharField(label=_("主持人"), max_length=40, required=False)
-    recorder = forms.CharField(label=_("记录人"), max_length=40, required=False)
-    content = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
-                              max_length=20000)
-
+class MeetingEditForm(MeetingFields):
     def __init__(self, *args, planned=True, **kwargs):
         super().__init__(*args, **kwargs)
         if not planned:  # after the meeting: the record, not the plan
