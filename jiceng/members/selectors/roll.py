@@ -116,10 +116,8 @@ def member_of_user(user) -> Member | None:
 
 
 def is_member_account(user) -> bool:
-    """Whether the signed-in user is a party member's own account (for the 我的… pages); asked once per
-    request object, as every page's menu asks it."""
-    if not getattr(user, "is_authenticated", False):
-        return False
+    """Whether the signed-in user is a party member's own account (for the 我的… tiles); asked once per
+    request's user object, as every page's menu asks it three times."""
     if not hasattr(user, "_is_member_account"):
-        user._is_member_account = Member.objects.filter(user=user).exists()
+        user._is_member_account = member_of_user(user) is not None
     return user._is_member_account

@@ -311,19 +311,22 @@ def member_unmask(actor, *, member: Member) -> dict:
     return {"id_number": member.id_number, "phone": member.phone}
 
 
-
-
 @transaction.atomic
 def member_link_user(actor, *, member: Member, user) -> Member:
-    """Link a member to their own login account (我的会议、我的学习、我的党费). One account per member;
-    ``user=None`` unlinks."""
+    """Link a member to their own login account (我的会议、我的学习、我的党费). One account per member
+    (the unique column holds it when two links race); ``user=None`` unlinks."""
     scope.require(actor, CHANGE, member)
     member = Member.objects.select_for_update().get(pk=member.pk)
+    taken = ValidationError({"user": [_("该账号已关联另一名党员")]})
     if user is not None and Member.objects.filter(user=user).exclude(pk=member.pk).exists():
-        raise ValidationError({"user": [_("该账号已关联另一名党员")]})
+        raise taken
     before = member.user_id
     member.user = user
-    member.save(update_fields=["user", "updated_at"])
+    try:
+        with transaction.atomic():
+            member.save(update_fields=["user", "updated_at"])
+    except IntegrityError:
+        raise taken from None
     audit.record(actor, "member.link_user", member, node_path=member.branch.path,
                  summary={"user": [before, getattr(user, "pk", None)]})
     return member
