@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext_lazy as _
 
@@ -148,6 +149,14 @@ def rate(met: int, missing: int) -> float | None:
     """Share of the periods that count (met, or ended and missed) that were met; ``None`` when none count."""
     total = met + missing
     return None if total == 0 else met / total
+
+
+def percent(part: int, whole: int) -> int | None:
+    """``part`` of ``whole`` as a whole percentage, rounded half up as reports are (1 of 8 is 13%, not
+    Python's banker's 12%); ``None`` when ``whole`` is 0."""
+    if not whole:
+        return None
+    return int((Decimal(100 * part) / Decimal(whole)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 STATE_LABELS = {

@@ -310,8 +310,7 @@ class Tally:
 
     @property
     def percent(self) -> int | None:
-        r = self.rate
-        return None if r is None else round(r * 100)
+        return rules.percent(self.met, self.met + self.missing)
 
 
 @dataclass

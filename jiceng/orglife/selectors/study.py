@@ -17,6 +17,7 @@ from jiceng.members.models import Member
 from jiceng.members.models.roll import ACTIVE_STATUSES
 from jiceng.members.selectors.roll import member_of_user
 from jiceng.orglife.models import StudyItem, StudyRecord
+from jiceng.orglife.rules import compliance as rules
 
 VIEW = "orglife.view_studyitem"
 
@@ -70,7 +71,7 @@ class BranchRate:
 
     @property
     def percent(self) -> int | None:
-        return None if not self.expected else round(100 * self.done / self.expected)
+        return rules.percent(self.done, self.expected)
 
 
 def branch_rates(actor, node: Org, year: int) -> list[BranchRate]:
@@ -101,8 +102,7 @@ def branch_rates(actor, node: Org, year: int) -> list[BranchRate]:
 
 
 def overall(rates: list[BranchRate]) -> int | None:
-    expected = sum(r.expected for r in rates)
-    return None if not expected else round(100 * sum(r.done for r in rates) / expected)
+    return rules.percent(sum(r.done for r in rates), sum(r.expected for r in rates))
 
 
 def items_for_branch(branch: Org, year: int) -> QuerySet[StudyItem]:

@@ -73,6 +73,13 @@ def test_rate_counts_met_and_missed_periods_only():
     assert rules.rate(0, 0) is None
 
 
+def test_percent_rounds_half_up_and_is_none_without_a_whole():
+    assert rules.percent(1, 8) == 13  # 12.5: half up, not Python's banker's 12
+    assert rules.percent(3, 8) == 38  # 37.5
+    assert rules.percent(2, 3) == 67
+    assert rules.percent(0, 0) is None
+
+
 @pytest.mark.parametrize("period", [MONTH, QUARTER, YEAR])
 def test_period_index_agrees_with_the_spans(period):
     for month in range(1, 13):
