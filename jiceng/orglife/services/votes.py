@@ -88,7 +88,8 @@ def ballot_cast(actor, *, vote: Vote, choice: str, member: Member | None = None,
         errors["member"] = [_("该党员没有本次表决的表决权（预备党员、受留党察看处分的党员没有表决权）")]
     if errors:
         raise ValidationError(errors)
-    vote = Vote.objects.select_related("meeting", "meeting__org").get(pk=vote.pk)
+    # Locked like ``vote_close``: a ballot is either counted or refused, never left beside a closed count.
+    vote = Vote.objects.select_for_update().select_related("meeting", "meeting__org").get(pk=vote.pk)
     if vote.status != VoteStatus.OPEN:
         raise Conflict({"vote": [_("表决已结束")]})
     present = member.pk in _present_ids(vote)

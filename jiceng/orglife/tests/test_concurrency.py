@@ -47,3 +47,25 @@ def test_concurrent_ballots_of_one_member_give_one_vote(live_server, world):
     codes = burst(f"{live_server.url}/api/v1/meetings/votes/{vote.pk}/ballots", token, {"choice": "yes"})
     assert sorted(codes) == [201] + [409] * (TIMES - 1)
     assert Ballot.objects.filter(vote=vote).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ballots_racing_the_count_are_either_counted_or_refused(live_server, world, personas):
+    people = h.roll(world.grid_branch, TIMES - 1)
+    meeting = h.meeting(world.grid_branch, "assembly", minutes_from_now=-5, topic="支部党员大会")
+    att.attendance_mark(SYSTEM, meeting=meeting, present=[p.pk for p in people])
+    vote = vote_services.vote_open(SYSTEM, meeting=meeting, subject="通过工作安排")
+    tokens = [token_issue(SYSTEM, user=h.own_account(p, f"dy{n}"), name="t")[1] for n, p in enumerate(people)]
+    tokens.append(token_issue(SYSTEM, user=personas["branch"], name="t")[1])
+    base = f"{live_server.url}/api/v1/meetings/votes/{vote.pk}"
+
+    def post(n):
+        url, body = (f"{base}/close", {}) if n == len(people) else (f"{base}/ballots", {"choice": "yes"})
+        return requests.post(url, json=body, headers={"Authorization": f"Bearer {tokens[n]}"}, timeout=60).status_code
+
+    with ThreadPoolExecutor(max_workers=TIMES) as pool:
+        codes = list(pool.map(post, range(TIMES)))
+    vote.refresh_from_db()
+    assert codes[-1] == 200 and vote.status == "closed"
+    assert set(codes[:-1]) <= {201, 409}
+    assert Ballot.objects.filter(vote=vote).count() == vote.yes == codes[:-1].count(201)
