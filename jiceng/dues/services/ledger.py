@@ -200,6 +200,8 @@ def dues_voluntary_pay(actor, *, member: Member, amount, method: str = Method.CA
     if problem or value == 0:
         raise ValidationError({"amount": [problem or _("金额应大于0")]})
     paid_on = paid_on or today()
+    if paid_on > today():
+        raise ValidationError({"paid_on": [_("交纳日期不能晚于今天")]})
     reference = payments.adapter().charge(member=member, amount=value, months=[]) if method == Method.ONLINE else ""
     payment = Payment.objects.create(
         member=member, payer=member, branch_id=member.branch_id, kind=PaymentKind.VOLUNTARY, method=method,

@@ -100,6 +100,18 @@ def test_voluntary_payment_of_1000_or_more_goes_to_the_centre(world, personas, b
     assert Payment.objects.filter(kind="voluntary").count() == 2
 
 
+def test_voluntary_payment_dated_in_the_future_is_refused(world, personas, branch_setup):
+    from datetime import timedelta
+
+    from jiceng.dues.services.fixing import today
+    worker = branch_setup["worker"]
+    with pytest.raises(ValidationError) as e:
+        ledger.dues_voluntary_pay(personas["branch"], member=worker, amount="10", payer=worker,
+                                  paid_on=today() + timedelta(days=1))
+    assert "paid_on" in e.value.message_dict
+    assert not Payment.objects.filter(kind="voluntary").exists()
+
+
 def test_six_unpaid_months_raise_one_review_once(world, personas, branch_setup):
     worker, retired = branch_setup["worker"], branch_setup["retired"]
     LedgerMonth.objects.filter(member=worker, month__lte=month(4)).update(paid=D("75.05"), paid_on=date(YEAR, 4, 9))
