@@ -239,6 +239,7 @@ def dues_remittance_record(actor, *, branch: Org, month: date, remitted, remitte
         errors["branch"] = [_("请选择党支部")]
     if errors:
         raise ValidationError(errors)
+    Org.objects.select_for_update().filter(pk=branch.pk).first()  # two submissions of one month: 409, not 500
     if Remittance.objects.filter(branch=branch, month=month).exists():
         raise Conflict({"month": [_("%(m)s 的上缴已登记") % {"m": f"{month:%Y-%m}"}]})
     row = Remittance.objects.create(branch=branch, month=month, collected=collected(branch.pk, month), remitted=value,

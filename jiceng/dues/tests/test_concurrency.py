@@ -38,3 +38,32 @@ def test_simultaneous_payments_of_the_same_months_pay_once(live_server, world, b
         assert codes == [201] + [409] * (CLICKS - 1), (months, codes)
     assert sorted(Payment.objects.values_list("receipt_no", flat=True)) == ["2026-00001", "2026-00002", "2026-00003"]
     assert LedgerMonth.objects.filter(member=worker, payment__isnull=False).count() == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_remittances_of_one_month_record_one(world, personas, branch_setup):
+    from datetime import date
+
+    from django.db import connection
+
+    from jiceng.core.errors import Conflict
+    from jiceng.dues.models import Remittance
+    from jiceng.dues.services import ledger
+
+    barrier = threading.Barrier(CLICKS)
+
+    def remit(_n):
+        barrier.wait(timeout=10)
+        try:
+            ledger.dues_remittance_record(personas["branch"], branch=world.grid_branch, month=date(2026, 10, 1),
+                                          remitted="0", remitted_on=date(2026, 11, 2), voucher_no="PZ-1")
+            return "ok"
+        except Conflict:
+            return "conflict"
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=CLICKS) as pool:
+        outcomes = sorted(pool.map(remit, range(CLICKS)))
+    assert outcomes == ["conflict"] * (CLICKS - 1) + ["ok"]
+    assert Remittance.objects.count() == 1
