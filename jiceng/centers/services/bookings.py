@@ -118,8 +118,12 @@ def _take_place(session: Session) -> tuple[str, int | None, int | None]:
         raise _refuse("full", _("名额已满，本活动不设候补"))
     with connection.cursor() as cursor:  # one round trip: the new counters are this request's own
         cursor.execute(f"UPDATE {Session._meta.db_table} SET waitlisted = waitlisted + 1, "  # noqa: S608
-                       "queue_seq = queue_seq + 1 WHERE id = %s RETURNING waitlisted, queue_seq", [session.pk])
-        waitlisted, seq = cursor.fetchone()
+                       "queue_seq = queue_seq + 1 WHERE id = %s AND cancelled_at IS NULL "
+                       "RETURNING waitlisted, queue_seq", [session.pk])
+        row = cursor.fetchone()
+    if row is None:  # called off since the checks (the cancellation held the row lock)
+        raise _refuse("cancelled", _("该场次已取消"))
+    waitlisted, seq = row
     return BookingStatus.WAITLISTED, waitlisted, seq
 
 

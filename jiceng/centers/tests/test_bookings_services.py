@@ -110,3 +110,15 @@ def test_no_shows_are_marked_once_and_three_in_90_days_pause_booking(center, wor
     with pytest.raises(Conflict) as exc:
         services.booking_create(resident, session=upcoming.sessions.get(), resident=resident)
     assert reason(exc) == "paused"
+
+
+def test_a_session_called_off_after_the_checks_takes_no_booking(center):
+    act = h.activity(center, capacity=1)
+    session = act.sessions.get()  # read before the cancellation commits
+    (resident, _t), = h.residents(1)
+    Session.objects.filter(pk=session.pk).update(cancelled_at=timezone.now())
+    with pytest.raises(Conflict) as exc:
+        services.booking_create(resident, session=session, resident=resident)
+    assert reason(exc) == "cancelled"
+    assert not Booking.objects.exists()
+    assert Session.objects.filter(pk=session.pk, confirmed=0, waitlisted=0).exists()
