@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "jiceng.orglife",
     "jiceng.dues",
     "jiceng.centers",
+    "jiceng.appeals",
 ]
 
 MIDDLEWARE = [
@@ -269,3 +270,13 @@ CHECKIN_EARLY_MINUTES = int(env("JICENG_CHECKIN_EARLY_MINUTES", "60"))  # the do
 # --- Orglife: meetings (RULES §2) -----------------------------------------------------------
 ORGLIFE_SIGNIN_EARLY_MINUTES = int(env("JICENG_ORGLIFE_SIGNIN_EARLY_MINUTES", "60"))  # sign-in opens this early
 ORGLIFE_UPLOAD_MAX_MB = int(env("JICENG_ORGLIFE_UPLOAD_MAX_MB", "10"))  # photos and attachments of a meeting
+
+# Appeals (接诉即办, RULES §7). Default deadlines per urgency when the dispatch catalogue names none:
+# feedback within 2 hours for emergencies, ordinary cases 24 hours to respond and 7 days to complete.
+APPEAL_DEADLINES = {
+    "urgent": {"response_hours": int(env("JICENG_APPEAL_URGENT_RESPONSE_HOURS", "2")),
+               "complete_amount": int(env("JICENG_APPEAL_URGENT_COMPLETE_HOURS", "24")), "complete_unit": "hours"},
+    "normal": {"response_hours": int(env("JICENG_APPEAL_RESPONSE_HOURS", "24")),
+               "complete_amount": int(env("JICENG_APPEAL_COMPLETE_DAYS", "7")), "complete_unit": "days"},
+}
+APPEAL_ROUTING_RECHECK_SECONDS = int(env("JICENG_APPEAL_ROUTING_RECHECK_SECONDS", "60"))
