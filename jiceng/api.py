@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
+from jiceng.appeals.api import router as appeals_router
 from jiceng.centers.api import router as centers_router
 from jiceng.core.api import router as core_router
 from jiceng.core.api_calendar import router as calendar_router
@@ -91,3 +92,4 @@ api.add_router("/", members_router)
 api.add_router("/", orglife_router)
 api.add_router("/", dues_router)
 api.add_router("/", centers_router)
+api.add_router("/", appeals_router)

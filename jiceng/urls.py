@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("jiceng.orglife.urls")),
     path("", include("jiceng.dues.urls")),
     path("", include("jiceng.centers.urls")),
+    path("", include("jiceng.appeals.urls")),
     path("", include("jiceng.core.urls")),
 ]

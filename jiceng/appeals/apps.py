@@ -33,3 +33,9 @@ class AppealsConfig(AppConfig):
         registry.register_audit_actions({"appeal.create": _("受理诉求")})
         post_save.connect(routing.boundaries_changed, sender=Area, dispatch_uid="appeals-routing-save")
         post_delete.connect(routing.boundaries_changed, sender=Area, dispatch_uid="appeals-routing-delete")
+
+        from jiceng.appeals import setup_intake, setup_stats, setup_workflow
+
+        setup_workflow.ready()
+        setup_intake.ready()
+        setup_stats.ready()

@@ -1,0 +1,5 @@
+"""REST endpoints of appeals: workflow (mounted under /api/v1/ by ``appeals.api``)."""
+
+from ninja import Router
+
+router = Router(tags=["appeals"])

@@ -1,0 +1,3 @@
+"""Pages of appeals: intake."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages of appeals: stats."""
+
+urlpatterns: list = []

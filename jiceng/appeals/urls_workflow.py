@@ -1,0 +1,3 @@
+"""Pages of appeals: workflow."""
+
+urlpatterns: list = []
