@@ -19,6 +19,7 @@ from jiceng.core.errors import Conflict
 from jiceng.dues.api import router as dues_router
 from jiceng.members.api import router as members_router
 from jiceng.orglife.api import router as orglife_router
+from jiceng.whistles.api import router as whistles_router
 
 
 class BearerToken(HttpBearer):
@@ -93,3 +94,4 @@ api.add_router("/", orglife_router)
 api.add_router("/", dues_router)
 api.add_router("/", centers_router)
 api.add_router("/", appeals_router)
+api.add_router("/", whistles_router)

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "jiceng.dues",
     "jiceng.centers",
     "jiceng.appeals",
+    "jiceng.whistles",
 ]
 
 MIDDLEWARE = [

@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("jiceng.dues.urls")),
     path("", include("jiceng.centers.urls")),
     path("", include("jiceng.appeals.urls")),
+    path("", include("jiceng.whistles.urls")),
     path("", include("jiceng.core.urls")),
 ]
