@@ -20,8 +20,7 @@ from jiceng.whistles.selectors import whistles as selectors
 from jiceng.whistles.services import whistles as services
 
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
-router = Router(tags=["whistles"])
-router.add_router("", api_enterprise.router)
+ops = Router(tags=["whistles"])
 
 
 class ActionOut(Schema):
@@ -222,13 +221,13 @@ class _Detail(WhistleDetailOut):
         return obj.appeal_rows
 
 
-@router.get("/whistles", response={200: list[WhistleOut], **ERRORS})
+@ops.get("/whistles", response={200: list[WhistleOut], **ERRORS})
 def whistle_list(request, filters: Query[ListQuery]):
     """Whistles the caller sees (the caller unit's staff; handlers of a summoned department), newest first."""
     return list(selectors.whistle_list(request.user, **filters.dict())[:500])
 
 
-@router.get("/whistles/stats", response={200: StatsOut, **ERRORS})
+@ops.get("/whistles/stats", response={200: StatsOut, **ERRORS})
 def whistle_stats(request, filters: Query[StatsQuery]):
     """Per department: report-in rate = reported / summoned; on-time rate = reported by the deadline /
     summoned (an unreported call counts as not on time); average rating of the rated calls."""
@@ -237,7 +236,7 @@ def whistle_stats(request, filters: Query[StatsQuery]):
     return {"period": period, "area": filters.area or None, "departments": rows}
 
 
-@router.post("/whistles", response={201: _Detail, **ERRORS})
+@ops.post("/whistles", response={201: _Detail, **ERRORS})
 def whistle_create(request, payload: WhistleIn):
     """吹哨. 201 with the calls and their report-in deadlines; 422 names the bad field."""
     data = payload.dict()
@@ -249,12 +248,12 @@ def whistle_create(request, payload: WhistleIn):
     return Status(201, _detail(request.user, whistle.pk))
 
 
-@router.get("/whistles/{whistle_id}", response={200: _Detail, **ERRORS})
+@ops.get("/whistles/{whistle_id}", response={200: _Detail, **ERRORS})
 def whistle_get(request, whistle_id: Id):
     return _detail(request.user, whistle_id)
 
 
-@router.post("/whistles/{whistle_id}/calls", response={201: CallOut, 409: ErrorOut, **ERRORS})
+@ops.post("/whistles/{whistle_id}/calls", response={201: CallOut, 409: ErrorOut, **ERRORS})
 def call_add(request, whistle_id: Id, payload: CallIn):
     """Summon one more department (its deadline counts from now)."""
     whistle = selectors.whistle_get(request.user, whistle_id)
@@ -262,7 +261,7 @@ def call_add(request, whistle_id: Id, payload: CallIn):
     return Status(201, services.whistle_call_add(request.user, whistle=whistle, department=department))
 
 
-@router.post("/whistles/{whistle_id}/calls/{call_id}/report", response={200: CallOut, 409: ErrorOut, **ERRORS})
+@ops.post("/whistles/{whistle_id}/calls/{call_id}/report", response={200: CallOut, 409: ErrorOut, **ERRORS})
 def call_report(request, whistle_id: Id, call_id: Id, payload: ReportIn):
     """报到, by a handler of the summoned department; 409 when it has already reported in."""
     whistle = selectors.whistle_get(request.user, whistle_id)
@@ -270,14 +269,14 @@ def call_report(request, whistle_id: Id, call_id: Id, payload: ReportIn):
     return services.whistle_report_in(request.user, whistle=whistle, call=call, note=payload.note)
 
 
-@router.post("/whistles/{whistle_id}/calls/{call_id}/actions", response={201: ActionOut, 409: ErrorOut, **ERRORS})
+@ops.post("/whistles/{whistle_id}/calls/{call_id}/actions", response={201: ActionOut, 409: ErrorOut, **ERRORS})
 def call_action(request, whistle_id: Id, call_id: Id, payload: ActionIn):
     whistle = selectors.whistle_get(request.user, whistle_id)
     call = selectors.call_get(whistle, call_id)
     return Status(201, services.whistle_action_add(request.user, whistle=whistle, call=call, text=payload.text))
 
 
-@router.post("/whistles/{whistle_id}/calls/{call_id}/rate", response={200: CallOut, **ERRORS})
+@ops.post("/whistles/{whistle_id}/calls/{call_id}/rate", response={200: CallOut, **ERRORS})
 def call_rate(request, whistle_id: Id, call_id: Id, payload: RateIn):
     """The caller unit rates a department (1–5) after it has reported in."""
     whistle = selectors.whistle_get(request.user, whistle_id)
@@ -286,9 +285,14 @@ def call_rate(request, whistle_id: Id, call_id: Id, payload: RateIn):
                                  comment=payload.comment)
 
 
-@router.post("/whistles/{whistle_id}/close", response={200: _Detail, 409: ErrorOut, **ERRORS})
+@ops.post("/whistles/{whistle_id}/close", response={200: _Detail, 409: ErrorOut, **ERRORS})
 def whistle_close(request, whistle_id: Id, payload: CloseIn):
     """结束. 422 on ``reason`` while a summoned department has not reported in (事不完、人不撤)."""
     whistle = selectors.whistle_get(request.user, whistle_id)
     services.whistle_close(request.user, whistle=whistle, result=payload.result, reason=payload.reason)
     return _detail(request.user, whistle_id)
+
+
+router = Router()
+router.add_router("", api_enterprise.router)  # first: "/whistles/enterprise-requests" is not a whistle id
+router.add_router("", ops)

@@ -36,6 +36,7 @@ def mark_calls(actor, calls, now=None) -> list:
         call.overdue = rules.is_overdue(call.reported_at, call.report_due_at, now)
         left = (call.report_due_at - now).total_seconds() / 60
         call.minutes_left = int(left) if left > 0 else 0
+        call.minutes_over = int(-left) if left < 0 else 0
         call.due_soon = call.reported_at is None and not call.overdue and left <= 30
         call.can_report = selectors.can_report(actor, call)
     return rows
@@ -146,7 +147,8 @@ def detail(request, whistle_id: int):
             messages.success(request, done)
             return redirect("whistles:detail", whistle_id=whistle.pk)
         failed_call = request.POST.get("call_id", "")
-        messages.error(request, _("未能提交，请按提示修改。"))
+        errors = [e for errs in page_forms[action].errors.values() for e in errs]
+        messages.error(request, "；".join(errors) or _("未能提交，请按提示修改。"))
     actions = selectors.actions_of(whistle)
     calls = mark_calls(request.user, whistle.calls.all())
     for call in calls:

@@ -10,9 +10,10 @@ from decimal import Decimal
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
+from jiceng.core import scope
 from jiceng.whistles import rules
-from jiceng.whistles.models import Whistle, WhistleCall
-from jiceng.whistles.selectors.whistles import area_for_field, month_bounds, visible_condition
+from jiceng.whistles.models import WhistleCall
+from jiceng.whistles.selectors.whistles import VIEW, area_for_field, handler_department_id, month_bounds
 
 
 @dataclass
@@ -49,11 +50,15 @@ def department_stats(actor, *, period: str = "", area: str = "") -> list[Departm
     actor sees, optionally only those whose caller lies under the area with code ``area``."""
     start, end = month_bounds(period or current_period())
     calls = WhistleCall.objects.filter(summoned_at__gte=start, summoned_at__lt=end)
-    whistles = Whistle.objects.filter(visible_condition(actor))
+    # the caller unit's staff count every department; a department's handler counts its own calls
+    seen = scope.where(actor, VIEW, area_field="whistle__caller__path")
+    if dept := handler_department_id(actor):
+        seen |= Q(department_id=dept)
+    calls = calls.filter(seen)
     if area:
-        whistles = whistles.filter(caller__path__subtree=area_for_field(area).path)
+        calls = calls.filter(whistle__caller__path__subtree=area_for_field(area).path)
     now = timezone.now()
-    rows = (calls.filter(whistle__in=whistles).values("department_id", "department__name")
+    rows = (calls.values("department_id", "department__name")
             .annotate(summoned=Count("pk"),
                       reported=Count("pk", filter=Q(reported_at__isnull=False)),
                       on_time=Count("pk", filter=Q(reported_at__isnull=False, reported_at__lte=F("report_due_at"))),

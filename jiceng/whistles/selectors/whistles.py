@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -141,7 +141,9 @@ def department_inbox(actor) -> QuerySet[WhistleCall]:
     if not dept:
         return WhistleCall.objects.none()
     return (WhistleCall.objects.filter(department_id=dept).select_related("whistle", "whistle__caller", "department")
-            .order_by(Q(reported_at__isnull=False) | Q(whistle__status=WhistleStatus.CLOSED), "report_due_at", "pk"))
+            .annotate(settled=Case(When(Q(reported_at__isnull=False) | Q(whistle__status=WhistleStatus.CLOSED),
+                                        then=Value(1)), default=Value(0), output_field=IntegerField()))
+            .order_by("settled", "report_due_at", "pk"))
 
 
 def callers_for(actor, perm: str = BLOW) -> QuerySet[Area]:

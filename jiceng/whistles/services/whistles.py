@@ -114,16 +114,20 @@ def whistle_report_in(actor, *, whistle: Whistle, call: WhistleCall, note: str =
     note = (note or "").strip()
     if len(note) > 2000:
         raise ValidationError({"note": [_("说明不超过2000个字")]})
+    # The whistle's row lock orders a report-in against a concurrent close; the UPDATE's condition is
+    # on the call's own columns only (a condition through a join becomes a subquery that PostgreSQL
+    # evaluates on its snapshot, so two presses would both pass it).
+    status = Whistle.objects.select_for_update().filter(pk=whistle.pk).values_list("status", flat=True).first()
+    if status != WhistleStatus.OPEN:
+        raise Conflict({"status": [_("该吹哨已结束，不能再报到")]})
     now = timezone.now()
     on_time = rules.is_on_time(now, call.report_due_at)
-    updated = WhistleCall.objects.filter(pk=call.pk, reported_at__isnull=True, whistle__status=WhistleStatus.OPEN
-                                         ).update(reported_at=now, reporter=audit.user_of(actor), on_time=on_time)
+    updated = WhistleCall.objects.filter(pk=call.pk, reported_at__isnull=True).update(
+        reported_at=now, reporter=audit.user_of(actor), on_time=on_time)
     if not updated:
         call.refresh_from_db()
-        if call.reported_at is not None:
-            raise Conflict({"status": [_("%(dept)s已于%(at)s报到，无需重复报到") % {
-                "dept": call.department.name, "at": f"{timezone.localtime(call.reported_at):%m-%d %H:%M}"}]})
-        raise Conflict({"status": [_("该吹哨已结束，不能再报到")]})
+        raise Conflict({"status": [_("%(dept)s已于%(at)s报到，无需重复报到") % {
+            "dept": call.department.name, "at": f"{timezone.localtime(call.reported_at):%m-%d %H:%M}"}]})
     call.refresh_from_db()
     if note:
         WhistleAction.objects.create(call=call, text=note, by=audit.user_of(actor))
@@ -176,6 +180,8 @@ def whistle_close(actor, *, whistle: Whistle, result: str, reason: str = "") -> 
     """结束: the matter is done. Refused while a summoned department has not reported in ("事不完、
     人不撤"), unless the caller records why."""
     selectors.require(actor, selectors.can_manage(actor, whistle), whistle)
+    Whistle.objects.select_for_update().filter(pk=whistle.pk).values_list("pk", flat=True).first()
+    whistle.refresh_from_db(fields=["status"])
     _check_open(whistle, _("该吹哨已结束"))
     errors: dict[str, list] = {}
     result = _text(result, "result", 2000, _("请填写办理结果（不超过2000个字）"), errors)

@@ -18,8 +18,8 @@
       if (isNaN(due)) { return; }
       var left = Math.floor((due - now) / 60000);
       var badge = el.closest(".jc-call");
-      if (left < 0) {
-        el.textContent = words.overdue.replace("%(t)s", span(-left));
+      if (due < now) {
+        el.textContent = words.overdue.replace("%(t)s", span(Math.floor((now - due) / 60000)));
         if (badge) { badge.classList.add("jc-call-overdue"); badge.classList.remove("jc-call-soon"); }
       } else {
         el.textContent = words.left.replace("%(t)s", span(left));
