@@ -72,6 +72,7 @@ class AppealRef(Schema):
     id: int
     ticket_no: str
     status: str
+    status_name: str
 
 
 class WhistleOut(Schema):
@@ -135,6 +136,11 @@ class WhistleIn(Schema):
     location: str = Field("", max_length=200)
     latitude: float | None = None
     longitude: float | None = None
+    appeals: list[str] = Field([], max_length=50, description="ticket numbers of the appeals the whistle is about")
+
+
+class AppealsIn(Schema):
+    appeals: list[str] = Field(..., max_length=50, description="ticket numbers (工单编号)")
 
 
 class CallIn(Schema):
@@ -244,12 +250,22 @@ def whistle_create(request, payload: WhistleIn):
     if data["caller"] is None:
         raise ValidationError({"caller": [_("吹哨单位的区划代码不存在")]})
     data["departments"] = _departments(data["departments"])
+    data["appeals"] = selectors.appeals_for_field(request.user, data["appeals"])
     whistle = services.whistle_blow(request.user, **data)
     return Status(201, _detail(request.user, whistle.pk))
 
 
 @ops.get("/whistles/{whistle_id}", response={200: _Detail, **ERRORS})
 def whistle_get(request, whistle_id: Id):
+    return _detail(request.user, whistle_id)
+
+
+@ops.post("/whistles/{whistle_id}/appeals", response={200: _Detail, **ERRORS})
+def whistle_appeals(request, whistle_id: Id, payload: AppealsIn):
+    """Link appeals (by ticket number) to the whistle; 422 names those out of reach or unknown."""
+    whistle = selectors.whistle_get(request.user, whistle_id)
+    appeals = selectors.appeals_for_field(request.user, payload.appeals)
+    services.whistle_link_appeals(request.user, whistle=whistle, appeals=appeals)
     return _detail(request.user, whistle_id)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +30,8 @@ class WhistleForm(forms.Form):
     report_minutes = forms.IntegerField(label=_("报到时限（分钟）"), required=False, min_value=1,
                                         help_text=_("不填则按紧急程度：紧急%(u)d分钟，一般%(n)d分钟"))
     location = forms.CharField(label=_("地点"), max_length=200, required=False)
+    appeals = forms.CharField(label=_("关联诉求"), max_length=500, required=False,
+                              help_text=_("诉求工单编号，可填多个，用空格或逗号分隔"))
 
     def __init__(self, *args, callers, departments, urgent_minutes: int, normal_minutes: int, **kwargs):
         super().__init__(*args, **kwargs)
@@ -35,6 +39,16 @@ class WhistleForm(forms.Form):
         self.fields["departments"].queryset = departments
         self.fields["report_minutes"].help_text = self.fields["report_minutes"].help_text % {
             "u": urgent_minutes, "n": normal_minutes}
+
+
+def tickets(value: str) -> list[str]:
+    """Ticket numbers typed into one field, separated by spaces, commas or 顿号."""
+    return [t for t in re.split(r"[\s,，、;；]+", value or "") if t]
+
+
+class AppealsForm(forms.Form):
+    appeals = forms.CharField(label=_("诉求工单编号"), max_length=500,
+                              help_text=_("可填多个，用空格或逗号分隔"))
 
 
 class ReportForm(forms.Form):

@@ -41,6 +41,7 @@ class Whistle(models.Model):
                                   on_delete=models.SET_NULL, related_name="+")
     result = models.TextField(_("办理结果"), max_length=2000, blank=True)
     close_reason = models.CharField(_("未全部报到即结束的原因"), max_length=300, blank=True)
+    appeals = models.ManyToManyField("appeals.Appeal", verbose_name=_("关联诉求"), blank=True, related_name="whistles")
 
     class Meta:
         verbose_name = _("吹哨")

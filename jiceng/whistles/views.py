@@ -85,7 +85,9 @@ def blow(request):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["departments"] = list(data["departments"])
-        whistle = run_service(form, lambda: services.whistle_blow(request.user, **data))
+        typed = data.pop("appeals")
+        whistle = run_service(form, lambda: services.whistle_blow(
+            request.user, appeals=selectors.appeals_for_field(request.user, forms.tickets(typed)), **data))
         if whistle:
             messages.success(request, _("已吹哨，%(n)d个部门须在%(m)d分钟内报到。") % {
                 "n": len(data["departments"]), "m": whistle.report_minutes})
@@ -93,7 +95,7 @@ def blow(request):
     return render(request, "whistles/blow.html", {"form": form})
 
 
-POST_ACTIONS = ("report", "action", "rate", "call", "close")
+POST_ACTIONS = ("report", "action", "rate", "call", "close", "link")
 
 
 def _forms(request, whistle, action: str | None):
@@ -105,7 +107,8 @@ def _forms(request, whistle, action: str | None):
             "action": forms.ActionForm(bound["action"], prefix="action"),
             "rate": forms.RateForm(bound["rate"], prefix="rate"),
             "call": forms.CallForm(bound["call"], prefix="call", departments=departments),
-            "close": forms.CloseForm(bound["close"], prefix="close")}
+            "close": forms.CloseForm(bound["close"], prefix="close"),
+            "link": forms.AppealsForm(bound["link"], prefix="link")}
 
 
 def _run(request, whistle, action: str, form) -> str | None:
@@ -128,6 +131,8 @@ def _run(request, whistle, action: str, form) -> str | None:
                  _("已追加召集部门。")),
         "close": (lambda: services.whistle_close(actor, whistle=whistle, result=data.get("result"),
                                                  reason=data.get("reason", "")), _("吹哨已结束。")),
+        "link": (lambda: services.whistle_link_appeals(actor, whistle=whistle, appeals=selectors.appeals_for_field(
+            actor, forms.tickets(data.get("appeals", "")))), _("已关联诉求。")),
     }
     call_service, done = calls[action]
     return done if run_service(form, call_service) is not None else None

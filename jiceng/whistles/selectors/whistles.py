@@ -180,11 +180,22 @@ def open_counts(actor) -> dict[str, int]:
     return {"open": counts["n"], "pending": pending}
 
 
-def appeals_of(whistle: Whistle) -> list:
-    """The appeals linked to the whistle (once the appeals app provides the link), as the whistle's
-    viewers see them: ticket number and status."""
-    field = getattr(Whistle, "appeals", None)
-    if field is None:
+def appeals_of(whistle: Whistle) -> list[dict]:
+    """The appeals linked to the whistle: ticket number and status in words."""
+    return [{"id": a.pk, "ticket_no": a.ticket_no, "status": a.status, "status_name": a.get_status_display()}
+            for a in whistle.appeals.order_by("ticket_no")]
+
+
+def appeals_for_field(actor, tickets, field: str = "appeals") -> list:
+    """The appeals with these ticket numbers as the actor sees them (``appeals.view_appeal``); a field
+    error names the ticket numbers that do not exist or lie outside the actor's reach."""
+    from jiceng.appeals.models import Appeal
+
+    wanted = list(dict.fromkeys(str(t).strip() for t in tickets or [] if str(t).strip()))
+    if not wanted:
         return []
-    return [{"id": a.pk, "ticket_no": a.ticket_no, "status": a.get_status_display()}
-            for a in whistle.appeals.order_by("pk")]
+    found = {a.ticket_no: a for a in scope.visible(actor, "appeals.view_appeal",
+                                                   Appeal.objects.filter(ticket_no__in=wanted))}
+    if missing := [t for t in wanted if t not in found]:
+        raise ValidationError({field: [_("工单%(t)s不存在或不在您的管辖范围内") % {"t": "、".join(missing)}]})
+    return [found[t] for t in wanted]

@@ -48,7 +48,8 @@ def _summon(actor, whistle: Whistle, department: Department, now) -> WhistleCall
 @transaction.atomic
 def whistle_blow(actor, *, caller: Area | None, title: str, matter: str, departments: list[Department],
                  urgency: str = Urgency.NORMAL, report_minutes: int | None = None, location: str = "",
-                 latitude: float | None = None, longitude: float | None = None) -> Whistle:
+                 latitude: float | None = None, longitude: float | None = None, appeals: list | None = None
+                 ) -> Whistle:
     """吹哨: the caller unit (street, community, park, business district or building within the actor's
     reach) names the matter and the departments; each must report in within ``report_minutes``
     (default by urgency, see ``rules.default_report_minutes``)."""
@@ -84,8 +85,27 @@ def whistle_blow(actor, *, caller: Area | None, title: str, matter: str, departm
         location=location, latitude=latitude, longitude=longitude, created_by=audit.user_of(actor))
     for department in departments:
         _summon(actor, whistle, department, now)
+    if appeals:
+        whistle.appeals.add(*appeals)
     audit.record(actor, "whistle.blow", whistle, node_path=caller.path, summary={
-        "urgency": urgency, "report_minutes": report_minutes, "departments": [d.name for d in departments]})
+        "urgency": urgency, "report_minutes": report_minutes, "departments": [d.name for d in departments],
+        "appeals": [a.ticket_no for a in appeals or []]})
+    return whistle
+
+
+@transaction.atomic
+def whistle_link_appeals(actor, *, whistle: Whistle, appeals: list) -> Whistle:
+    """Link appeals (诉求, already resolved through ``selectors.appeals_for_field``) to the whistle blown
+    on them; linking one already linked changes nothing."""
+    selectors.require(actor, selectors.can_manage(actor, whistle), whistle)
+    if not appeals:
+        raise ValidationError({"appeals": [_("请填写要关联的诉求工单编号")]})
+    before = set(whistle.appeals.values_list("pk", flat=True))
+    added = [a for a in appeals if a.pk not in before]
+    whistle.appeals.add(*added)
+    if added:
+        audit.record(actor, "whistle.appeals", whistle, node_path=whistle.caller.path,
+                     summary={"appeals": [a.ticket_no for a in added]})
     return whistle
 
 

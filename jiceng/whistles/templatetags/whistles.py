@@ -19,3 +19,10 @@ def duration(minutes: int) -> str:
 @register.filter
 def minutes_text(minutes) -> str:
     return duration(minutes or 0)
+
+
+@register.simple_tag
+def whistle_words() -> dict:
+    """The words the board's script uses to keep the countdowns current."""
+    return {"left": _("距报到时限 %(t)s"), "overdue": _("超时未报到 %(t)s"), "days": _("%(d)d天%(h)d小时"),
+            "hours": _("%(h)d小时%(m)d分钟"), "minutes": _("%(m)d分钟")}

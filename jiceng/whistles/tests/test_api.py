@@ -161,3 +161,22 @@ def test_enterprise_request_public_post_idempotent_and_staff_handling(world, cli
     declined = post(client_for("street"), f"/api/v1/whistles/enterprise-requests/{other}/decline",
                     {"reason": "属于民事纠纷"})
     assert declined.status_code == 200 and declined.json()["status"] == "declined"
+
+
+def test_list_and_board_queries_do_not_grow_with_the_whistles(world, personas, client_for, depts):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    street = client_for("street")
+
+    def count(url):
+        street.get(url)  # warm the grants cache
+        with CaptureQueriesContext(connection) as ctx:
+            assert street.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    h.blow(world, depts)
+    few = (count("/api/v1/whistles"), count("/whistles/"))
+    for _ in range(5):
+        h.blow(world, depts, kinds=("城管", "市场监管", "水务"))
+    assert (count("/api/v1/whistles"), count("/whistles/")) == few
