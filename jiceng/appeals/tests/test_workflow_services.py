@@ -316,7 +316,7 @@ def test_inbox_and_queues(world, personas, depts):
     late = new_appeal(received_at=timezone.now() - timedelta(days=10))
     counts = sel.queue_counts(personas["street"])
     assert counts["received"] == 1 and counts["dispatched"] == 2 and counts["overdue"] == 1 and counts["open"] == 3
-    assert list(sel.board(personas["street"]).values_list("pk", flat=True))[0] == late.pk  # overdue first
+    assert sel.board(personas["street"]).values_list("pk", flat=True).first() == late.pk  # overdue first
     assert Appeal.objects.filter(pk=late.pk).filter(sel.overdue_condition(timezone.now())).exists()
 
 
