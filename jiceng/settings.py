@@ -281,3 +281,8 @@ APPEAL_DEADLINES = {
                "complete_amount": int(env("JICENG_APPEAL_COMPLETE_DAYS", "7")), "complete_unit": "days"},
 }
 APPEAL_ROUTING_RECHECK_SECONDS = int(env("JICENG_APPEAL_ROUTING_RECHECK_SECONDS", "60"))
+
+# --- Appeals: workflow (issue 6; docs/appeals.md) ----------------------------------------------
+APPEAL_REMIND_HOURS = int(env("JICENG_APPEAL_REMIND_HOURS", "4"))  # remind this many hours before a deadline
+APPEAL_ESCALATE_INTERVAL_HOURS = int(env("JICENG_APPEAL_ESCALATE_INTERVAL_HOURS", "24"))  # between two levels
+APPEAL_EXTENSION_MAX_DAYS = int(env("JICENG_APPEAL_EXTENSION_MAX_DAYS", "30"))  # the longest one request asks
