@@ -51,10 +51,10 @@ def ready() -> None:
 
     registry.register_audit_actions(AUDIT_ACTIONS)
     registry.register_module(Module(
-        "appeals", _("接诉即办"), "appeals:board", "telephone-inbound", ("appeals.view_appeal",), 40,
+        "appeals", _("接诉即办"), "appeals:board", "telephone-inbound", ("appeals.view_appeal",), 68,
         _("派单台：受理、派单、签收、办结、回访；数字为辖区内未办结的诉求"), counter=_open_and_overdue))
     registry.register_module(Module(
-        "appeals_inbox", _("待签收"), "appeals:inbox", "inbox", ("appeals.handle_appeal",), 41,
+        "appeals_inbox", _("待签收"), "appeals:inbox", "inbox", ("appeals.handle_appeal",), 69,
         _("派给本部门的诉求：签收、退单、办理；数字为待签收的派单"), counter=_pending, shown=_has_inbox))
     registry.register_demo(demo.demo_appeals, order=80)
     post_save.connect(deadlines.calendar_saved, sender=CalendarYear, dispatch_uid="appeals-recount-deadlines")
