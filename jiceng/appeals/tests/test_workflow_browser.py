@@ -3,7 +3,7 @@
 import pytest
 
 from jiceng.appeals.models import Appeal, Status
-from jiceng.appeals.tests.workflow_helpers import departments, dispatched, new_appeal
+from jiceng.appeals.tests.workflow_helpers import departments, dispatched, ensure_catalogue, new_appeal
 from jiceng.testing import BROWSER_MARKS, PASSWORD, chromium, phone_page
 
 pytestmark = BROWSER_MARKS
@@ -24,6 +24,7 @@ def _sign_in(phone, base, username):
 
 
 def test_board_and_detail_on_a_phone(transactional_db, live_server, world, personas, phone):
+    ensure_catalogue()
     chengguan, _market = departments(world, personas)
     appeal = dispatched(chengguan)
     new_appeal(content="另一处井盖丢失")

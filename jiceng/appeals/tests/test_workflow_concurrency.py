@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from jiceng.appeals.models import AppealEvent, Status
-from jiceng.appeals.tests.workflow_helpers import departments, dispatched
+from jiceng.appeals.tests.workflow_helpers import departments, dispatched, ensure_catalogue
 from jiceng.core.models import AuditEvent
 from jiceng.core.services import accounts
 from jiceng.testing import SYSTEM
@@ -30,6 +30,7 @@ def _press(url: str, token: str, payload: dict, n: int) -> list[int]:
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_accepts_and_resolves_act_once(live_server, world, personas):
+    ensure_catalogue()
     chengguan, _market = departments(world, personas)
     appeal = dispatched(chengguan)
     token = accounts.token_issue(SYSTEM, user=personas["dept"], name="t")[1]

@@ -55,3 +55,13 @@ def snapshot(appeal: Appeal) -> tuple:
 
 def hours(n: float):
     return timezone.now() + timedelta(hours=n)
+
+
+def ensure_catalogue() -> None:
+    """The default dispatch catalogue, seeded again (idempotent) for a transactional test: another
+    transactional test may have flushed the rows the data migration put there."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("jiceng.appeals.migrations.0002_catalogue").seed(apps, None)
