@@ -93,7 +93,7 @@ def remind_due(now: datetime | None = None) -> int:
     count = 0
     for pk in Appeal.objects.filter(due, status__in=LIVE, reminded_at__isnull=True).values_list("pk", flat=True):
         with transaction.atomic():
-            appeal = Appeal.objects.select_for_update().select_related("owner_area").get(pk=pk)
+            appeal = Appeal.objects.select_for_update(of=("self",)).select_related("owner_area").get(pk=pk)
             if appeal.reminded_at is not None:
                 continue
             waiting = appeal.responded_at is None and appeal.response_due_at and now < appeal.response_due_at <= soon
@@ -135,7 +135,7 @@ def escalate_overdue(now: datetime | None = None) -> int:
     ready = Q(escalated_at__isnull=True) | Q(escalated_at__lte=now - _interval())
     for pk in Appeal.objects.filter(sel.overdue_condition(now)).filter(ready).values_list("pk", flat=True):
         with transaction.atomic():
-            appeal = Appeal.objects.select_for_update().select_related("street", "district").get(pk=pk)
+            appeal = Appeal.objects.select_for_update(of=("self",)).select_related("street", "district").get(pk=pk)
             if appeal.escalated_at is not None and appeal.escalated_at > now - _interval():
                 continue
             order = (Order.objects.filter(appeal=appeal, role__in=("lead", "transfer"))
@@ -166,7 +166,7 @@ def recount_uncertain(now: datetime | None = None) -> int:
     changed = 0
     for pk in Appeal.objects.filter(deadline_uncertain=True, status__in=OPEN_STATUSES).values_list("pk", flat=True):
         with transaction.atomic():
-            appeal = Appeal.objects.select_for_update().select_related("category").get(pk=pk)
+            appeal = Appeal.objects.select_for_update(of=("self",)).select_related("category").get(pk=pk)
             _hours, term = catalogue.terms(appeal.category, appeal.urgency)
             counted = rules.due(appeal.received_at, term)
             if counted.uncertain:
