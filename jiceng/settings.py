@@ -286,3 +286,15 @@ APPEAL_ROUTING_RECHECK_SECONDS = int(env("JICENG_APPEAL_ROUTING_RECHECK_SECONDS"
 APPEAL_REMIND_HOURS = int(env("JICENG_APPEAL_REMIND_HOURS", "4"))  # remind this many hours before a deadline
 APPEAL_ESCALATE_INTERVAL_HOURS = int(env("JICENG_APPEAL_ESCALATE_INTERVAL_HOURS", "24"))  # between two levels
 APPEAL_EXTENSION_MAX_DAYS = int(env("JICENG_APPEAL_EXTENSION_MAX_DAYS", "30"))  # the longest one request asks
+
+# --- Appeals: intake (public form, REST, photos, Open311; issue 6) --------------------------
+# Anonymous filers are rate-limited per client address and per mobile number (cache counters,
+# per hour); staff callers (a token or a session holding appeals.add_appeal) are not.
+APPEAL_RATE_PER_HOUR = int(env("JICENG_APPEAL_RATE_PER_HOUR", "20"))  # per client address
+APPEAL_RATE_PER_PHONE_HOUR = int(env("JICENG_APPEAL_RATE_PER_PHONE_HOUR", "5"))  # per mobile number
+APPEAL_PHOTO_MAX_KB = int(env("JICENG_APPEAL_PHOTO_MAX_KB", "5120"))
+APPEAL_PHOTO_MAX_COUNT = int(env("JICENG_APPEAL_PHOTO_MAX_COUNT", "9"))  # photos per appeal and stage
+# Tracking page: wrong "last 4 digits" guesses before a lockout, per ticket and per client address
+APPEAL_TRACK_MAX_FAILURES = int(env("JICENG_APPEAL_TRACK_MAX_FAILURES", "5"))
+APPEAL_TRACK_LOCK_MINUTES = int(env("JICENG_APPEAL_TRACK_LOCK_MINUTES", "30"))
+OPEN311_CONTACT = env("JICENG_OPEN311_CONTACT", "")  # discovery: who to ask for an api_key
