@@ -8,6 +8,7 @@ from itertools import groupby
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jiceng.appeals.models import AppealType, Satisfied, Solved, Urgency
@@ -72,8 +73,7 @@ class AppealForm(forms.Form):
                               widget=forms.TextInput(attrs={"placeholder": _("如：嘉园一里7号楼东侧")}))
     lat = forms.CharField(required=False, widget=forms.HiddenInput)
     lng = forms.CharField(required=False, widget=forms.HiddenInput)
-    photos = MultiplePhotoField(label=_("照片"), required=False, help_text=_(
-        "可选，最多 %(n)d 张，JPG、PNG 或 WebP") % {"n": settings.APPEAL_PHOTO_MAX_COUNT})
+    photos = MultiplePhotoField(label=_("照片"), required=False)
     name = forms.CharField(label=_("您的称呼"), max_length=50, required=False,
                            widget=forms.TextInput(attrs={"autocomplete": "name", "placeholder": _("如：王女士")}))
     phone = forms.CharField(label=_("手机号"), max_length=20, help_text=_(
@@ -85,6 +85,8 @@ class AppealForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = category_choices()
         self.fields["community"].choices = community_choices()
+        self.fields["photos"].help_text = gettext("可选，最多 %(n)d 张，JPG、PNG 或 WebP") % {
+            "n": settings.APPEAL_PHOTO_MAX_COUNT}
 
     def service_data(self) -> dict:
         d = self.cleaned_data
