@@ -12,5 +12,5 @@ def ready() -> None:
         "open311.issue": _("签发 Open311 密钥"), "open311.revoke": _("吊销 Open311 密钥"),
     })
     registry.register_module(Module(
-        "appeal_report", _("诉求上报"), "appeals:intake_report", "megaphone", ("appeals.add_appeal",), 41,
+        "appeal_report", _("诉求上报"), "appeals:intake_report", "megaphone", ("appeals.add_appeal",), 66,
         _("网格员用手机拍照定位上报问题")))
