@@ -29,6 +29,7 @@ from jiceng.core import crypto, scope
 from jiceng.core.api import ErrorOut
 from jiceng.core.errors import Conflict
 from jiceng.core.http import client_ip
+from jiceng.core.models import Area
 from jiceng.core.validators import normalize_mobile
 
 router = Router(tags=["appeals"])
@@ -93,6 +94,18 @@ def _ref(area_or_category) -> dict | None:
     return {"code": area_or_category.code, "name": area_or_category.name} if area_or_category else None
 
 
+def _places(appeal: Appeal) -> dict:
+    """{area id: {"code", "name"}} of the appeal's grid, community and street: from the loaded relations, else
+    in one query (a new appeal has only their ids)."""
+    fields = {"grid": appeal.grid_id, "community": appeal.community_id, "street": appeal.street_id}
+    loaded = appeal._state.fields_cache
+    if all(name in loaded for name, pk in fields.items() if pk):
+        return {pk: _ref(loaded[name]) for name, pk in fields.items() if pk}
+    ids = [pk for pk in fields.values() if pk]
+    return {pk: {"code": code, "name": name} for pk, code, name in
+            Area.objects.filter(pk__in=ids).values_list("pk", "code", "name")} if ids else {}
+
+
 def _local(moment):
     return timezone.localtime(moment) if moment else None
 
@@ -101,11 +114,13 @@ def appeal_out(appeal: Appeal) -> dict:
     """The answer of a create (also used by the public pages and the bench checks)."""
     from django.urls import reverse
 
+    places = _places(appeal)
     return {
         "id": appeal.pk, "ticket_no": appeal.ticket_no, "status": appeal.status,
         "status_name": str(appeal.get_status_display()), "channel": appeal.channel, "type": appeal.type,
-        "urgency": appeal.urgency, "category": _ref(appeal.category), "grid": _ref(appeal.grid),
-        "community": _ref(appeal.community), "street": _ref(appeal.street), "routed_by": appeal.routed_by,
+        "urgency": appeal.urgency, "category": _ref(appeal.category), "grid": places.get(appeal.grid_id),
+        "community": places.get(appeal.community_id), "street": places.get(appeal.street_id),
+        "routed_by": appeal.routed_by,
         "phone": appeal.phone_masked, "received_at": _local(appeal.received_at),
         "response_due_at": _local(appeal.response_due_at), "complete_due_at": _local(appeal.complete_due_at),
         "deadline_uncertain": appeal.deadline_uncertain,

@@ -114,8 +114,7 @@ def _track_page(request, appeal: Appeal, *, callback_form=None, status: int = 20
     return render(request, "appeals/public/track_result.html", {
         "appeal": appeal, "events": tracking.public_timeline(appeal), "returns": tracking.returns(appeal),
         "lead_unit": tracking.lead_unit(appeal), "photo_count": appeal.photos.filter(stage=PhotoStage.FILED).count(),
-        "callback_form": callback_form if can_callback else None, "now_open": appeal.status in (
-            Status.RECEIVED, Status.DISPATCHED, Status.ACCEPTED, Status.IN_PROGRESS, Status.RETURNED, Status.PARKED),
+        "callback_form": callback_form if can_callback else None,
     }, status=status)
 
 
