@@ -96,7 +96,7 @@ def _raw_post(base: str, body: dict, key: str) -> tuple[int, dict]:
         conn.close()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the migration-seeded catalogue
 def test_concurrent_retries_create_one_appeal(live_server, world, settings):
     settings.APPEAL_RATE_PER_HOUR = 0
     settings.APPEAL_RATE_PER_PHONE_HOUR = 0
