@@ -96,8 +96,11 @@ def _raw_post(base: str, body: dict, key: str) -> tuple[int, dict]:
         conn.close()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the migration-seeded catalogue
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_retries_create_one_appeal(live_server, world, settings):
+    from jiceng.appeals.tests.workflow_helpers import ensure_catalogue
+
+    ensure_catalogue()  # another transactional test's flush may have erased the migration-seeded catalogue
     settings.APPEAL_RATE_PER_HOUR = 0
     settings.APPEAL_RATE_PER_PHONE_HOUR = 0
     with ThreadPoolExecutor(max_workers=8) as pool:

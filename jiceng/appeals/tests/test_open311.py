@@ -85,7 +85,7 @@ def test_posting_a_request_needs_a_live_key(world, api_key):
     r = client.post(f"{BASE}/requests.xml", {**POST, "api_key": "wrong"})
     assert r.status_code == 403 and xml(r).find("error/code").text == "403"
     assert not Appeal.objects.exists()
-    call_command("issue_open311_key", "--revoke", api_key[:8], stderr=io.StringIO())
+    call_command("issue_open311_key", f"--revoke={api_key[:8]}", stderr=io.StringIO())
     assert client.post(f"{BASE}/requests.json", {**POST, "api_key": api_key}).status_code == 403
     assert not Appeal.objects.exists()
 

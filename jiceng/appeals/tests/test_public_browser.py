@@ -4,6 +4,7 @@ the form and tracking page in 大字 mode have no serious accessibility violatio
 import pytest
 
 from jiceng.appeals.models import Appeal
+from jiceng.appeals.tests.workflow_helpers import ensure_catalogue
 from jiceng.testing import BROWSER_MARKS, chromium, phone_page
 
 pytestmark = BROWSER_MARKS
@@ -15,9 +16,8 @@ def phone():
         yield phone_page(browser)
 
 
-# serialized_rollback: the dispatch catalogue is seeded by a migration, which a transactional test's flush erases
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_resident_files_an_appeal_on_a_phone_and_tracks_it(live_server, world, phone):
+def test_a_resident_files_an_appeal_on_a_phone_and_tracks_it(transactional_db, live_server, world, phone):
+    ensure_catalogue()  # another transactional test's flush may have erased the migration-seeded catalogue
     phone.goto(f"{live_server.url}/appeal/new/")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
     phone.locator("#appeal-map .leaflet-interactive").first.wait_for()  # the grid boundaries, no tiles
@@ -43,8 +43,8 @@ def test_a_resident_files_an_appeal_on_a_phone_and_tracks_it(live_server, world,
     assert phone.get_by_role("heading", name=f"诉求 {appeal.ticket_no}").is_visible()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_public_pages_in_large_text_mode_have_no_serious_violations(live_server, world, phone):
+def test_the_public_pages_in_large_text_mode_have_no_serious_violations(transactional_db, live_server, world, phone):
+    ensure_catalogue()
     phone.context.add_cookies([{"name": "jc_font", "value": "large", "url": live_server.url}])
     for path in ("/appeal/new/", "/appeal/track/"):
         phone.goto(live_server.url + path)

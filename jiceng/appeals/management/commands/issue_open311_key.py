@@ -43,7 +43,9 @@ class Command(BaseCommand):
             raise CommandError("give the NAME of the key's user")
         if len(name) > 80:
             raise CommandError("NAME is at most 80 characters")
-        raw = secrets.token_urlsafe(30)
+        raw = "-"
+        while not raw[0].isalnum():  # a key starting with "-" would read as an option on a command line
+            raw = secrets.token_urlsafe(30)
         key = Open311Key.objects.create(name=name, key_hash=key_hash(raw), prefix=raw[:8])
         audit.record(actor, "open311.issue", key, summary={"name": name, "prefix": key.prefix})
         self.stdout.write(raw)
