@@ -298,3 +298,19 @@ APPEAL_PHOTO_MAX_COUNT = int(env("JICENG_APPEAL_PHOTO_MAX_COUNT", "9"))  # photo
 APPEAL_TRACK_MAX_FAILURES = int(env("JICENG_APPEAL_TRACK_MAX_FAILURES", "5"))
 APPEAL_TRACK_LOCK_MINUTES = int(env("JICENG_APPEAL_TRACK_LOCK_MINUTES", "30"))
 OPEN311_CONTACT = env("JICENG_OPEN311_CONTACT", "")  # discovery: who to ask for an api_key
+
+# --- Appeals: three rates, rankings and hot spots (issue 6, stats part; docs/appeals-stats.md) -------
+# 满意率 = (满意 + 基本满意 × weight) / rated. 0.8 is the weight of 基本满意 in Beijing's monthly 12345
+# assessment (a "basically satisfied" filer is most of the way there, not all of it).
+APPEAL_BASIC_SATISFIED_WEIGHT = env("JICENG_APPEAL_BASIC_SATISFIED_WEIGHT", "0.8")
+# Composite score weights 响应率,解决率,满意率[,按时办结率] (default 10/45/45, on-time completion not scored).
+APPEAL_SCORE_WEIGHTS = env("JICENG_APPEAL_SCORE_WEIGHTS", "10,45,45")
+APPEAL_CLASS_ADVANCED = env("JICENG_APPEAL_CLASS_ADVANCED", "90")  # 先进类: score ≥ this
+APPEAL_CLASS_RECTIFY = env("JICENG_APPEAL_CLASS_RECTIFY", "75")  # 整改类: score < this
+APPEAL_CLASS_GOVERN = env("JICENG_APPEAL_CLASS_GOVERN", "60")  # 治理类: score < this
+APPEAL_PROGRESS_PLACES = int(env("JICENG_APPEAL_PROGRESS_PLACES", "3"))  # 进步类: up ≥ this many places …
+APPEAL_PROGRESS_POINTS = env("JICENG_APPEAL_PROGRESS_POINTS", "5")  # … or ≥ this many points vs last month
+APPEAL_ROLLUP_STALE_SECONDS = int(env("JICENG_APPEAL_ROLLUP_STALE_SECONDS", "30"))  # re-sum a changed month after
+APPEAL_HOTSPOT_RECUR_DAYS = int(env("JICENG_APPEAL_HOTSPOT_RECUR_DAYS", "90"))
+APPEAL_HOTSPOT_RECUR_MIN = int(env("JICENG_APPEAL_HOTSPOT_RECUR_MIN", "3"))
+APPEAL_HOTSPOT_RECUR_METERS = int(env("JICENG_APPEAL_HOTSPOT_RECUR_METERS", "50"))

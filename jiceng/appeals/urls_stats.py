@@ -1,3 +1,5 @@
-"""Pages of appeals: stats."""
+"""Pages of appeals: stats (三率考核, 排名, 热点与未诉先办), mounted at /appeals/."""
 
-urlpatterns: list = []
+from jiceng.appeals.views.stats import urlpatterns as stats_pages
+
+urlpatterns: list = [*stats_pages]

@@ -27,3 +27,8 @@ __all__ = [
     "HotSpotStatus", "HotSpotTask", "Open311Key", "Order", "OrderRole", "OrderStatus", "PhotoStage",
     "RankingKind", "RankingSnapshot", "Routed", "Satisfied", "Solved", "Status", "UnitKind", "Urgency",
 ]
+
+# stats part (issue 6): the monthly rollups of the three rates
+from jiceng.appeals.models.rollups import AppealRollup, RollupPeriod
+
+__all__ += ["AppealRollup", "RollupPeriod"]
