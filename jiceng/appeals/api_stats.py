@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import Http404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from jiceng.appeals.models import Category, RankingKind
 from jiceng.appeals.selectors import hotspots as hotspot_sel
@@ -79,7 +79,8 @@ def publish(request, payload: PublishIn):
     """Publish (freeze) a finished month's ranking; a month is published once (409 the second time)."""
     area = ranking_sel.district_for(request.user, payload.district)
     snap = ranking_services.ranking_publish(request.user, kind=payload.kind, district=area, period=payload.period)
-    return 201, ranking_sel.ranking_view(request.user, district=area.code, period=snap.period, kind=snap.kind)
+    view = ranking_sel.ranking_view(request.user, district=area.code, period=snap.period, kind=snap.kind)
+    return Status(201, view)
 
 
 class HotspotsOut(Schema):
@@ -150,7 +151,7 @@ def task_create(request, payload: TaskIn):
     task = hotspot_services.hotspot_task_create(
         request.user, street=street, category=category, period=payload.period, title=payload.title,
         description=payload.description, evidence=payload.evidence)
-    return 201, _task(task)
+    return Status(201, _task(task))
 
 
 class DoneIn(Schema):
