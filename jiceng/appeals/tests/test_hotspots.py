@@ -23,7 +23,7 @@ def test_top_combinations_by_volume_with_growth(world, client_for):
     assert [(t["category"], t["place"], t["count"], t["previous"], t["growth"], t["growth_pct"]) for t in body["top"]] \
         == [("噪音扰民", "嘉园一里社区", 4, 1, 3, 300.0), ("道路设施", "角门东里社区", 2, 2, 0, 0.0)]
     district = client_for("district").get(f"/api/v1/appeals/hotspots?area={world.fengtai.code}&period={P}").json()
-    assert [(t["place"], t["count"], t["street_code"]) for t in district["top"]][0] == (
+    assert next((t["place"], t["count"], t["street_code"]) for t in district["top"]) == (
         "马家堡街道", 4, world.majiabao.code)
 
 
@@ -57,8 +57,8 @@ def test_a_hot_spot_becomes_a_proactive_task_and_is_done(world, client_for):
     assert AuditEvent.objects.filter(action="hotspot_task.create", object_id=str(task.pk)).exists()
     listed = street.get(f"/api/v1/appeals/hotspots?area={world.majiabao.code}&period={P}").json()["tasks"]
     assert [t["title"] for t in listed] == ["嘉园一里夜间施工噪音专项治理"]
-    done = street.post(f"/api/v1/appeals/hotspots/tasks/{task.pk}/done", json.dumps({"outcome": "约谈施工单位，夜间停工"}),
-                       content_type="application/json")
+    outcome = json.dumps({"outcome": "约谈施工单位，夜间停工"})
+    done = street.post(f"/api/v1/appeals/hotspots/tasks/{task.pk}/done", outcome, content_type="application/json")
     assert done.status_code == 200 and done.json()["status"] == "done"
     twice = street.post(f"/api/v1/appeals/hotspots/tasks/{task.pk}/done", json.dumps({"outcome": "again"}),
                         content_type="application/json")

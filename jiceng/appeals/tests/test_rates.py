@@ -107,8 +107,9 @@ def test_stats_endpoint_gives_rates_of_the_area_and_its_children(world, client_f
     assert "0.8" in body["definitions"]["satisfaction"]
     assert body["parameters"]["weights"] == {"response": 10, "solution": 45, "satisfaction": 45, "on_time": 0}
     street = client_for("street").get(f"/api/v1/appeals/stats?area={world.majiabao.code}&period={p}").json()
-    assert [(c["name"], c["counts"]["received"]) for c in street["children"]] == [("嘉园一里社区", 2), ("角门东里社区", 1)]
-    empty = [c for c in street["children"] if c["name"] == "角门东里社区"][0]
+    children = [(c["name"], c["counts"]["received"]) for c in street["children"]]
+    assert children == [("嘉园一里社区", 2), ("角门东里社区", 1)]
+    empty = next(c for c in street["children"] if c["name"] == "角门东里社区")
     assert empty["rates"]["solution"] is None and empty["rates"]["on_time"] == 0.0
 
 

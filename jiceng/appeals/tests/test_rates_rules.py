@@ -100,7 +100,8 @@ def test_ranks_share_ties_and_skip_units_without_a_score():
     (None, 80, None, 2, ""),
 ])
 def test_classes(score, previous, rank, prev_rank, expected):
-    to = (lambda v: None if v is None else Fraction(v))
+    def to(v):
+        return (None if v is None else Fraction(v))
     assert rr.classify(to(score), rank, to(previous), prev_rank, P) == expected
 
 
