@@ -171,7 +171,7 @@ def _finish(stable: dict, live: dict) -> dict:
 
 
 def counts(periods: str | list[str], *, group: str | None = None, where: dict | None = None,
-           now: datetime | None = None, source: str = "rollup") -> dict:
+           now: datetime | None = None, source: str = "rollup", ensure: bool = True) -> dict:
     """Counts per unit (``group`` in UNITS, or None for one total) of the appeals received in ``periods``
     matching ``where`` ({unit: id or ids}); keys are unit ids (None: not known), or (period, unit id)
     when several periods are asked. Unscoped: callers check scope first."""
@@ -194,7 +194,8 @@ def counts(periods: str | list[str], *, group: str | None = None, where: dict | 
         for row in rows:
             stable[_key(row, group, by_period)] = row
     else:
-        rollup_ensure(periods)
+        if ensure:
+            rollup_ensure(periods)
         rollups = AppealRollup.objects.filter(period__in=periods).filter(_rollup_where(where))
         annotate_rollup = {}
         if by_period:
@@ -314,16 +315,17 @@ def area_stats(actor, code: str | None, period: str | None, *, now: datetime | N
     now = now or timezone.now()
     area = vp.area
     own = {area.level: area.pk}
-    total = counts(period, where={**own, **vp.where}, now=now)[None]
+    rollup_ensure([period])
+    total = counts(period, where={**own, **vp.where}, now=now, ensure=False)[None]
     level, kids = children_of(area)
-    per_child = counts(period, group=level, where={**own, **vp.where}, now=now) if level else {}
+    per_child = counts(period, group=level, where={**own, **vp.where}, now=now, ensure=False) if level else {}
     children = [unit_row(per_child.get(a.pk, rr.Counts()), params, code=a.code, name=a.name, level=a.level)
                 for a in kids]
     departments = []
     if area.level == "district":
         depts = departments_of(area, vp.department)
-        per_dept = counts(period, group="department", where={"department": [d.pk for d in depts]}, now=now) \
-            if depts else {}
+        per_dept = counts(period, group="department", where={"department": [d.pk for d in depts]}, now=now,
+                          ensure=False) if depts else {}
         departments = [unit_row(per_dept.get(d.pk, rr.Counts()), params, id=d.pk, name=d.name, kind=d.kind)
                        for d in depts]
     return {
