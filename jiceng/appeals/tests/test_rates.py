@@ -113,6 +113,17 @@ def test_stats_endpoint_gives_rates_of_the_area_and_its_children(world, client_f
     assert empty["rates"]["solution"] is None and empty["rates"]["on_time"] == 0.0
 
 
+def test_stats_endpoint_query_count_does_not_grow_with_units(world, client_for, django_assert_max_num_queries):
+    for n in range(30):
+        official(f"110106{100 + n:03d}000", f"街道{n}", "street", world.fengtai)
+        make_appeal(place=world.jiayuan, received_at=when("2026-10", 1 + n % 28), solved="solved")
+    district = client_for("district")
+    district.get(f"/api/v1/appeals/stats?area={world.fengtai.code}&period=2026-10")  # sums the month once
+    with django_assert_max_num_queries(14):
+        body = district.get(f"/api/v1/appeals/stats?area={world.fengtai.code}&period=2026-10").json()
+    assert len(body["children"]) == 31 and body["total"]["counts"]["received"] == 30
+
+
 def test_stats_scope_and_bad_input(world, client_for):
     district = client_for("district")
     assert district.get(f"/api/v1/appeals/stats?area={world.bajiao.code}&period=2026-10").status_code == 404
