@@ -16,9 +16,9 @@ def ready() -> None:
     post_save.connect(appeal_changed, sender=Appeal, dispatch_uid="appeals-rollup-save")
     post_delete.connect(appeal_changed, sender=Appeal, dispatch_uid="appeals-rollup-delete")
     for module in [
-        Module("appeal_rates", _("三率考核"), "appeals:rates", "graph-up-arrow", ("appeals.view_appeal_stats",), 45,
+        Module("appeal_rates", _("三率考核"), "appeals:rates", "graph-up-arrow", ("appeals.view_appeal_stats",), 64,
                _("响应率、解决率、满意率，月度排名与发布")),
-        Module("appeal_hotspots", _("热点与未诉先办"), "appeals:hotspots", "fire", ("appeals.view_appeal_stats",), 46,
+        Module("appeal_hotspots", _("热点与未诉先办"), "appeals:hotspots", "fire", ("appeals.view_appeal_stats",), 65,
                _("每月一题：高频类别、重复地址，转为未诉先办任务")),
     ]:
         registry.register_module(module)
