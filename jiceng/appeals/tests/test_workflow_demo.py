@@ -17,7 +17,7 @@ def test_demo_appeals_cover_every_state():
     elapsed = time.monotonic() - started
     statuses = set(Appeal.objects.values_list("status", flat=True))
     assert statuses == set(Status.values)
-    assert 35 <= Appeal.objects.count() <= 45
+    assert 35 <= Appeal.objects.exclude(ticket_no__startswith="H").count() <= 45  # H…: the stats demo history
     assert Appeal.objects.filter(grid__isnull=False).count() >= 30
     assert Appeal.objects.filter(street__code="110107003000").exists()
     assert Appeal.objects.filter(extensions__status="pending").exists()
