@@ -33,6 +33,11 @@ class AppealsConfig(AppConfig):
         registry.register_audit_actions({"appeal.create": _("受理诉求")})
         post_save.connect(routing.boundaries_changed, sender=Area, dispatch_uid="appeals-routing-save")
         post_delete.connect(routing.boundaries_changed, sender=Area, dispatch_uid="appeals-routing-delete")
+        from django.db.models.signals import post_migrate
+
+        from jiceng.appeals.catalogue_default import reseed_if_empty
+
+        post_migrate.connect(reseed_if_empty, sender=self, dispatch_uid="appeals-catalogue")
 
         from jiceng.appeals import setup_intake, setup_stats, setup_workflow
 

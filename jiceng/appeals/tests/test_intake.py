@@ -86,3 +86,14 @@ def test_overlapping_grids_give_one_answer(world):
     index = routing.RoutingIndex()
     places = index.locate([(116.375, 39.845), (116.385, 39.845), (100.0, 30.0)])
     assert [p.grid_id if p else None for p in places] == [world.grid1.pk, world.grid2.pk, None]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_flush_leaves_the_default_catalogue_in_place():
+    from django.core.management import call_command
+
+    from jiceng.appeals.models import Category
+
+    call_command("flush", interactive=False, verbosity=0)
+    assert Category.objects.filter(code="city.manhole").exists()
+    assert Category.objects.get(code="city.manhole").deadlines.count() == 2
