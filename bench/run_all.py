@@ -63,9 +63,13 @@ def main() -> int:
         results.append((f"scoped_orgs ({label})", code, ""))
         code = run("import_members.py", *db, *extra)
         results.append((f"import_members ({label})", code, ""))
-        for script in ("roll_list.py", "dues.py", "compliance.py", "bookings.py"):
+        for script in ("roll_list.py", "dues.py", "compliance.py", "bookings.py", "appeals_routing.py",
+                       "appeals_intake.py"):
             code = run(script, *db, *extra)
             results.append((f"{script[:-3]} ({label})", code, ""))
+        # the three rates over 5,000,000 appeals are a PostgreSQL goal; SQLite runs a tenth of it
+        code = run("appeals_stats.py", *db, *(extra or ([] if db else ["--appeals", "500000"])))
+        results.append((f"appeals_stats ({label})", code, ""))
     print("\nsummary:")
     for name, code, note in results:
         status = {0: "ok", SKIPPED: "skipped"}.get(code, f"FAILED (exit {code})")
