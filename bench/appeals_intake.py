@@ -25,17 +25,14 @@ outcome: every answer 201, as many appeals in the database, each placed in a gri
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
 import random
 import sys
-import threading
-import time
 from urllib.parse import urlsplit
 
 from _common import bench_environment, database_summary, django_setup, percentile, postgres_reachable, table
-from bookings import free_port, start_server, stop_server
+from bookings import burst, free_port, start_server, stop_server
 
 GOAL_RATIO = 0.35
 GOAL_P99_MS = 150.0
@@ -90,48 +87,6 @@ def bodies(n: int, points: list[tuple[float, float]]) -> list[bytes]:
             "lat": round(lat + rng.uniform(-SIDE / 3, SIDE / 3), 6),
             "lng": round(lng + rng.uniform(-SIDE / 3, SIDE / 3), 6)}, ensure_ascii=False).encode())
     return out
-
-
-def burst(port: int, jobs: list[tuple[str, str, bytes | None, dict]], connections: int):
-    """Send ``jobs`` (method, path, body, headers) from ``connections`` keep-alive connections released
-    together. Returns (seconds, [(status, body, latency_s)])."""
-    results: list = [None] * len(jobs)
-    cursor = iter(range(len(jobs)))
-    lock = threading.Lock()
-    gate = threading.Barrier(connections + 1)
-
-    def worker():
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        gate.wait()
-        while True:
-            with lock:
-                i = next(cursor, None)
-            if i is None:
-                break
-            method, path, body, headers = jobs[i]
-            started = time.perf_counter()
-            for attempt in range(2):  # a keep-alive connection the server closed is opened again once
-                try:
-                    conn.request(method, path, body=body, headers=headers)
-                    response = conn.getresponse()
-                    data = response.read()
-                    break
-                except (http.client.HTTPException, OSError):
-                    conn.close()
-                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-                    if attempt:
-                        raise
-            results[i] = (response.status, data, time.perf_counter() - started)
-        conn.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(connections)]
-    for t in threads:
-        t.start()
-    gate.wait()
-    started = time.perf_counter()
-    for t in threads:
-        t.join()
-    return time.perf_counter() - started, results
 
 
 def run(args) -> int:

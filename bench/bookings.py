@@ -108,9 +108,9 @@ def stop_server(proc: subprocess.Popen) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
 
 
-def burst(port: int, jobs: list[tuple[str, str, str | None]], connections: int):
-    """Send ``jobs`` (method, path, token) from ``connections`` threads, each on its own keep-alive
-    connection, all released together. Returns (seconds, [(status, body, latency_s)])."""
+def burst(port: int, jobs: list[tuple[str, str, bytes | None, dict]], connections: int):
+    """Send ``jobs`` (method, path, body, headers) from ``connections`` keep-alive connections released
+    together. Returns (seconds, [(status, body, latency_s)])."""
     results: list = [None] * len(jobs)
     cursor = iter(range(len(jobs)))
     lock = threading.Lock()
@@ -124,21 +124,20 @@ def burst(port: int, jobs: list[tuple[str, str, str | None]], connections: int):
                 i = next(cursor, None)
             if i is None:
                 break
-            method, path, token = jobs[i]
-            headers = {"Authorization": f"Bearer {token}"} if token else {}
+            method, path, body, headers = jobs[i]
             started = time.perf_counter()
             for attempt in range(2):  # a keep-alive connection the server closed is opened again once
                 try:
-                    conn.request(method, path, headers=headers)
+                    conn.request(method, path, body=body, headers=headers)
                     response = conn.getresponse()
-                    body = response.read()
+                    data = response.read()
                     break
                 except (http.client.HTTPException, OSError):
                     conn.close()
                     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
                     if attempt:
                         raise
-            results[i] = (response.status, body, time.perf_counter() - started)
+            results[i] = (response.status, data, time.perf_counter() - started)
         conn.close()
 
     threads = [threading.Thread(target=worker) for _ in range(connections)]
@@ -164,10 +163,11 @@ def run(args) -> int:
         port = free_port()
         server = start_server(port, args)
         try:
-            burst(port, [("GET", "/healthz", None)] * 50, min(args.connections, 8))  # warm-up
-            base_s, base = burst(port, [("GET", "/healthz", None)] * args.requests, args.connections)
+            burst(port, [("GET", "/healthz", None, {})] * 50, min(args.connections, 8))  # warm-up
+            base_s, base = burst(port, [("GET", "/healthz", None, {})] * args.requests, args.connections)
             path = f"/api/v1/activities/{activity.pk}/sessions/{session.pk}/bookings"
-            book_s, booked = burst(port, [("POST", path, t) for t in tokens], args.connections)
+            book_s, booked = burst(port, [("POST", path, None, {"Authorization": f"Bearer {t}"}) for t in tokens],
+                                   args.connections)
         finally:
             stop_server(server)
 
