@@ -4,6 +4,7 @@ coloured from the communities' boundaries (no internet tiles)."""
 import pytest
 
 from jiceng.appeals.tests.rates_factory import make_appeal, when
+from jiceng.appeals.tests.workflow_helpers import ensure_catalogue
 from jiceng.testing import BROWSER_MARKS, PASSWORD, chromium, phone_page, square
 
 pytestmark = BROWSER_MARKS
@@ -16,6 +17,7 @@ def phone():
 
 
 def test_the_rates_page_draws_its_charts_and_map(transactional_db, live_server, world, personas, phone):
+    ensure_catalogue()  # another transactional test's flush may have erased the migration-seeded catalogue
     world.jiayuan.geometry = square(116.37, 39.84)
     world.jiayuan.save()
     p = "2026-10"
